@@ -1,0 +1,33 @@
+// Command spectest runs the official consensus-spec-tests vectors, and the
+// vectors generated from the pyspec reference functions if present, against
+// quetzal. `make spec-tests` runs it; that run is the authoritative one.
+//
+//	spectest [-vectors DIR] [-reference DIR|off] [-run REGEXP] [-json FILE] [-workers N]
+//
+// Without -vectors it reads the release from testdata/spec-tests.version and
+// looks in $QUETZAL_SPEC_TESTS, then ../shared/consensus-spec-tests/<version>
+// beside the repository, then
+// ${XDG_CACHE_HOME:-$HOME/.cache}/quetzal/consensus-spec-tests/<version>.
+// scripts/vectors.sh places them there. The reference vectors default to
+// ${XDG_CACHE_HOME:-$HOME/.cache}/quetzal/reference-vectors/<version>.
+//
+// -run matches the case path preset/fork/runner/handler/suite/case, for
+// example -run '^minimal/fulu/operations/' or -run 'ssz_static/BeaconState/'.
+//
+// It prints a table of passed, failed and not-implemented cases per source,
+// preset, fork, runner and handler, then the failed cases with their error,
+// then the not-implemented cases by name, then one line
+// "N passed, N failed, N skipped". It exits 1 if any case failed, 2 if it
+// could not run (no vectors, bad flags, nothing matched -run), and 0
+// otherwise; not-implemented cases do not fail the run.
+package main
+
+import (
+	"os"
+
+	"github.com/quetzal-eth/quetzal/internal/spectest"
+)
+
+func main() {
+	os.Exit(spectest.Main(os.Args[1:], os.Stdout, os.Stderr))
+}

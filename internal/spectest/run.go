@@ -1,0 +1,232 @@
+package spectest
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strings"
+	"sync"
+)
+
+// Labels of the two vector roots. The official vectors come from the
+// consensus-spec-tests release; the reference vectors are produced by our
+// own scripts from the pyspec functions for runners whose official
+// generator is not shipped in the PyPI package. They are kept apart in every
+// report so that a pass on our own vectors is never mistaken for a pass on
+// the official ones.
+const (
+	LabelOfficial  = "official"
+	LabelReference = "pyspec-reference"
+)
+
+// Source is one vector root (a directory holding tests/) and its label.
+type Source struct {
+	Label string
+	Root  string
+}
+
+// Outcome is what running one case gave.
+type Outcome int
+
+const (
+	Passed Outcome = iota
+	Failed
+	NotImplemented
+)
+
+func (o Outcome) String() string {
+	switch o {
+	case Passed:
+		return "passed"
+	case Failed:
+		return "failed"
+	case NotImplemented:
+		return "not implemented"
+	}
+	return fmt.Sprintf("Outcome(%d)", int(o))
+}
+
+// Result is the outcome of one case. Err says why it failed or why it
+// cannot run; it is nil only for a pass.
+type Result struct {
+	Source  string
+	Case    *Case
+	Outcome Outcome
+	Err     error
+}
+
+// ErrNoHandler is the reason given for a case whose runner/handler has no
+// registered handler. It wraps ErrNotImplemented.
+var ErrNoHandler = fmt.Errorf("%w: no handler registered", ErrNotImplemented)
+
+// PanicError is a handler panic turned into a failure, so that one bad
+// case cannot take the whole run down.
+type PanicError struct {
+	Value any
+	At    string // the function and file:line that panicked
+}
+
+func (e *PanicError) Error() string {
+	if e.At == "" {
+		return fmt.Sprintf("panic: %v", e.Value)
+	}
+	return fmt.Sprintf("panic: %v [at %s]", e.Value, e.At)
+}
+
+// Collect walks tests/<preset>/<fork>/<runner>/<handler>/<suite>/<case>/
+// under every source and returns the cases whose Path matches filter (all of
+// them if filter is nil), in walk order. Cases are returned as results with
+// no outcome yet, so that the source label travels with the case.
+func Collect(sources []Source, filter *regexp.Regexp) ([]Result, error) {
+	var out []Result
+	for _, src := range sources {
+		tests := filepath.Join(src.Root, "tests")
+		if !statIsDir(tests) {
+			return nil, fmt.Errorf("%s vectors: %s has no tests/ directory", src.Label, src.Root)
+		}
+		// The layout has a fixed depth, so six nested directory reads are
+		// both simpler and cheaper than a recursive walk that would have to
+		// work out the depth of every path.
+		err := eachSubdir(tests, func(preset, dPreset string) error {
+			return eachSubdir(dPreset, func(fork, dFork string) error {
+				return eachSubdir(dFork, func(runner, dRunner string) error {
+					return eachSubdir(dRunner, func(handler, dHandler string) error {
+						return eachSubdir(dHandler, func(suite, dSuite string) error {
+							return eachSubdir(dSuite, func(name, dCase string) error {
+								c := &Case{Preset: preset, Fork: fork, Runner: runner, Handler: handler, Suite: suite, Name: name, Dir: dCase}
+								if filter == nil || filter.MatchString(c.Path()) {
+									out = append(out, Result{Source: src.Label, Case: c})
+								}
+								return nil
+							})
+						})
+					})
+				})
+			})
+		})
+		if err != nil {
+			return nil, fmt.Errorf("%s vectors: %w", src.Label, err)
+		}
+	}
+	return out, nil
+}
+
+// eachSubdir calls fn for each subdirectory of dir in name order, following
+// symlinks (vector caches are often linked into place) and ignoring plain
+// files such as READMEs.
+func eachSubdir(dir string, fn func(name, path string) error) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		p := filepath.Join(dir, e.Name())
+		if !e.IsDir() && !(e.Type()&os.ModeSymlink != 0 && statIsDir(p)) {
+			continue
+		}
+		if err := fn(e.Name(), p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func statIsDir(p string) bool {
+	fi, err := os.Stat(p)
+	return err == nil && fi.IsDir()
+}
+
+// Run collects the cases of sources that match filter and executes them.
+func Run(sources []Source, filter *regexp.Regexp, workers int) (*Report, error) {
+	cases, err := Collect(sources, filter)
+	if err != nil {
+		return nil, err
+	}
+	Execute(cases, workers)
+	return &Report{Results: cases}, nil
+}
+
+// Execute runs every collected case on workers goroutines (GOMAXPROCS if
+// workers < 1) and fills in its outcome. Results keep their order, so the
+// report does not depend on scheduling.
+func Execute(cases []Result, workers int) {
+	if workers < 1 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for i := range next {
+				r := &cases[i]
+				r.Outcome, r.Err = RunCase(r.Case)
+			}
+		})
+	}
+	for i := range cases {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+}
+
+// RunCase runs the handler registered for c and classifies what it
+// returned. Only a nil return is a pass.
+func RunCase(c *Case) (Outcome, error) {
+	h := Lookup(c.Runner, c.Handler)
+	if h == nil {
+		return NotImplemented, ErrNoHandler
+	}
+	err := callHandler(h, c)
+	switch {
+	case err == nil:
+		return Passed, nil
+	case errors.Is(err, ErrNotImplemented):
+		return NotImplemented, err
+	default:
+		return Failed, err
+	}
+}
+
+// callHandler turns a panic into a *PanicError. A panic in a goroutine the
+// handler starts itself cannot be caught here; handlers must not do that.
+func callHandler(h Handler, c *Case) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = &PanicError{Value: v, At: panicSite()}
+		}
+	}()
+	return h(c)
+}
+
+// panicSite names the frame that panicked: the first frame below
+// runtime.gopanic that is not itself part of the runtime (index and nil
+// checks panic from runtime helpers called by the faulting function).
+func panicSite() string {
+	pcs := make([]uintptr, 64)
+	frames := runtime.CallersFrames(pcs[:runtime.Callers(1, pcs)])
+	seenPanic := false
+	for {
+		f, more := frames.Next()
+		if seenPanic && !strings.HasPrefix(f.Function, "runtime.") {
+			return fmt.Sprintf("%s %s:%d", panicFuncName(f.Function), filepath.Base(f.File), f.Line)
+		}
+		if f.Function == "runtime.gopanic" {
+			seenPanic = true
+		}
+		if !more {
+			return ""
+		}
+	}
+}
+
+// panicFuncName drops the import path: "github.com/x/y/pkg.F" -> "pkg.F".
+func panicFuncName(fn string) string {
+	if i := strings.LastIndex(fn, "/"); i >= 0 {
+		return fn[i+1:]
+	}
+	return fn
+}
