@@ -209,7 +209,8 @@ func (r *Report) writeTable(w *errWriter) {
 			}
 			line(row.Fork, row.Runner, row.Handler, row.Passed, row.Failed, row.Skipped)
 		}
-		line("", "", "total", tot.Passed, tot.Failed, tot.Skipped)
+		w.printf("\n")
+		line("total", "", "", tot.Passed, tot.Failed, tot.Skipped)
 		w.printf("\n")
 		start = end
 	}
@@ -288,7 +289,7 @@ func (r *Report) writeNotImplemented(w *errWriter) {
 	}
 	for _, b := range blocks {
 		k := b.key
-		w.printf("  %s %s/%s/%s/%s: %d cases (%s)\n", k.Source, k.Preset, k.Fork, k.Runner, k.Handler, b.count, b.reason)
+		w.printf("  %s %s/%s/%s/%s: %s (%s)\n", k.Source, k.Preset, k.Fork, k.Runner, k.Handler, reportPlural(b.count, "case"), b.reason)
 		for _, s := range b.suites {
 			for _, l := range wrapTokens(s.name+":", CompactNames(s.cases), listWidth, "      ") {
 				w.printf("    %s\n", l)
@@ -296,6 +297,13 @@ func (r *Report) writeNotImplemented(w *errWriter) {
 		}
 	}
 	w.printf("\n")
+}
+
+func reportPlural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // wrapTokens joins head and tokens with ", " into lines of about width
