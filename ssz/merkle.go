@@ -1,0 +1,169 @@
+package ssz
+
+import (
+	"crypto/sha256"
+	"math/bits"
+
+	"github.com/prysmaticlabs/gohashtree"
+)
+
+// maxDepth bounds the depth of any SSZ tree this package builds (a list
+// limit of 2^64 chunks).
+const maxDepth = 64
+
+// zeroHashes[i] is the root of a tree of depth i whose leaves are all zero.
+var zeroHashes = func() (z [maxDepth + 1][32]byte) {
+	for i := 1; i <= maxDepth; i++ {
+		z[i] = sha256.Sum256(append(z[i-1][:], z[i-1][:]...))
+	}
+	return z
+}()
+
+// ZeroHash returns the root of a depth-d tree of zero chunks.
+func ZeroHash(d int) [32]byte { return zeroHashes[d] }
+
+// HashPair returns sha256(a || b), the parent of two tree nodes.
+func HashPair(a, b [32]byte) [32]byte {
+	var in [2][32]byte
+	in[0], in[1] = a, b
+	var out [1][32]byte
+	gohashtree.HashChunks(out[:], in[:])
+	return out[0]
+}
+
+// depthFor returns ceil(log2(n)), the depth of a tree with n leaves.
+func depthFor(n uint64) int {
+	if n <= 1 {
+		return 0
+	}
+	return bits.Len64(n - 1)
+}
+
+// hasher holds the scratch space of one hashing walk and, when proving,
+// the generalized indices wanted and the nodes found.
+type hasher struct {
+	chunks  [][32]byte // stack of field roots of the containers being hashed
+	scratch [][32]byte
+
+	// Proof capture. gindex is the generalized index of the value being
+	// hashed (1 for the walk's root); it is tracked only when proving.
+	proving    bool
+	want       []uint64
+	got        map[uint64][32]byte
+	gindex     uint64
+	fieldDepth int // depth of the current container's field tree
+	fieldIndex uint64
+}
+
+func newHasher() *hasher { return &hasher{} }
+
+// Merkleize returns the root of chunks padded with zero chunks to limit
+// leaves (merkleize in the SSZ spec). It panics if len(chunks) > limit,
+// which callers rule out.
+func Merkleize(chunks [][32]byte, limit uint64) [32]byte {
+	h := hasher{}
+	buf := append([][32]byte(nil), chunks...)
+	return h.merkleize(buf, limit, 0)
+}
+
+// MixInLength returns hash(root || length as a little-endian 32-byte
+// chunk), the root of a list.
+func MixInLength(root [32]byte, length uint64) [32]byte {
+	var l [32]byte
+	putUint64(l[:], length)
+	return HashPair(root, l)
+}
+
+// merkleize computes the root of chunks (overwriting them) padded to limit
+// leaves. g is the generalized index of the subtree's root when proving.
+func (h *hasher) merkleize(chunks [][32]byte, limit uint64, g uint64) [32]byte {
+	if uint64(len(chunks)) > limit {
+		panic("ssz: merkleize: more chunks than the limit")
+	}
+	depth := depthFor(limit)
+	capture := h.proving && g != 0
+	layer := chunks
+	for l := 0; l < depth; l++ {
+		if capture {
+			h.captureLayer(g, depth, l, layer)
+		}
+		if len(layer) == 0 {
+			// An all-zero subtree: the rest is zero hashes.
+			if capture {
+				for ll := l + 1; ll <= depth; ll++ {
+					h.captureLayer(g, depth, ll, nil)
+				}
+			}
+			return zeroHashes[depth]
+		}
+		if len(layer)%2 == 1 {
+			layer = append(layer, zeroHashes[l])
+		}
+		n := len(layer) / 2
+		gohashtree.HashChunks(layer[:n], layer)
+		layer = layer[:n]
+	}
+	var root [32]byte
+	if len(layer) > 0 {
+		root = layer[0]
+	}
+	if capture {
+		h.captureLayer(g, depth, depth, layer)
+	}
+	return root
+}
+
+// captureLayer records the nodes of layer l (0 = leaves) of a depth-d
+// subtree rooted at generalized index g that a proof wants.
+func (h *hasher) captureLayer(g uint64, d, l int, layer [][32]byte) {
+	up := d - l // distance from the subtree root
+	for _, w := range h.want {
+		dw := bits.Len64(w) - bits.Len64(g)
+		if dw != up || w>>uint(dw) != g {
+			continue
+		}
+		j := w - g<<uint(dw)
+		if j < uint64(len(layer)) {
+			h.got[w] = layer[j]
+		} else {
+			h.got[w] = zeroHashes[l]
+		}
+	}
+}
+
+// capture records a single node at generalized index g, if wanted.
+func (h *hasher) capture(g uint64, node [32]byte) {
+	if !h.proving || g == 0 {
+		return
+	}
+	for _, w := range h.want {
+		if w == g {
+			h.got[w] = node
+		}
+	}
+}
+
+// merkleizeTop merkleizes the n field roots at the top of the chunk stack
+// (from base) as a container, padded to limit leaves.
+func (h *hasher) merkleizeTop(base, n, limit int) [32]byte {
+	return h.merkleize(h.chunks[base:base+n], uint64(limit), h.gindex)
+}
+
+// merkleizeList merkleizes data chunks of a list or vector at generalized
+// index g. mixIn is the list length, or -1 for a vector.
+func (h *hasher) merkleizeList(chunks [][32]byte, limit uint64, g uint64, mixIn int) [32]byte {
+	if mixIn < 0 {
+		return h.merkleize(chunks, limit, g)
+	}
+	var dataG uint64
+	if g != 0 {
+		dataG = 2 * g
+	}
+	root := h.merkleize(chunks, limit, dataG)
+	var l [32]byte
+	putUint64(l[:], uint64(mixIn))
+	if g != 0 {
+		h.capture(2*g+1, l)
+	}
+	return HashPair(root, l)
+}
