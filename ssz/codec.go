@@ -316,4 +316,3 @@ func (c *Codec) dynamicBytes() []byte {
 	}
 	return c.in[start:end]
 }
-

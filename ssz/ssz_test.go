@@ -78,14 +78,14 @@ type sample struct {
 	A     uint16
 	B     []uint64 // list, limit 16
 	C     checkpoint
-	D     Bitlist // limit 20
+	D     Bitlist      // limit 20
 	E     []checkpoint // list, limit 4
 	F     [48]byte
 	G     Bitvector // 10 bits
 	H     bool
-	I     []byte // list, limit 40
+	I     []byte     // list, limit 40
 	J     [][32]byte // vector of 3
-	Inner []inner // list, limit 3, of variable-size elements
+	Inner []inner    // list, limit 3, of variable-size elements
 }
 
 type inner struct {
