@@ -5,11 +5,12 @@
 //	spectest [-vectors DIR] [-reference DIR|off] [-run REGEXP] [-json FILE] [-workers N]
 //
 // Without -vectors it reads the release from testdata/spec-tests.version and
-// looks in $QUETZAL_SPEC_TESTS, then ../shared/consensus-spec-tests/<version>
-// beside the repository, then
-// ${XDG_CACHE_HOME:-$HOME/.cache}/quetzal/consensus-spec-tests/<version>.
-// scripts/vectors.sh places them there. The reference vectors default to
-// ${XDG_CACHE_HOME:-$HOME/.cache}/quetzal/reference-vectors/<version>.
+// looks in $QUETZAL_SPEC_TESTS (the vector root or its parent holding
+// <version>/), then ../shared/consensus-spec-tests/<version> beside the
+// repository, then <cache>/consensus-spec-tests/<version>, where <cache> is
+// ${QUETZAL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/quetzal}; scripts/vectors.sh
+// places them there. The reference vectors default to
+// <cache>/reference-vectors/<version> when that exists.
 //
 // -run matches the case path preset/fork/runner/handler/suite/case, for
 // example -run '^minimal/fulu/operations/' or -run 'ssz_static/BeaconState/'.

@@ -60,6 +60,7 @@ func TestLocate(t *testing.T) {
 	// create them from the last to the first.
 	home := mkVectorRoot(t, filepath.Join(base, "home", ".cache", "quetzal", "consensus-spec-tests", "v9.9.9"))
 	xdg := mkVectorRoot(t, filepath.Join(base, "xdg", "quetzal", "consensus-spec-tests", "v9.9.9"))
+	qcache := mkVectorRoot(t, filepath.Join(base, "qcache", "consensus-spec-tests", "v9.9.9"))
 	shared := filepath.Join(base, "shared", "consensus-spec-tests", "v9.9.9")
 	envRoot := filepath.Join(base, "env")
 	envVersioned := filepath.Join(base, "env2")
@@ -69,6 +70,7 @@ func TestLocate(t *testing.T) {
 	}{
 		{func() {}, home},
 		{func() { env["XDG_CACHE_HOME"] = filepath.Join(base, "xdg") }, xdg},
+		{func() { env["QUETZAL_CACHE"] = filepath.Dir(filepath.Dir(qcache)) }, qcache},
 		{func() { mkVectorRoot(t, shared) }, shared},
 		// $QUETZAL_SPEC_TESTS set but empty of vectors falls through.
 		{func() { env["QUETZAL_SPEC_TESTS"] = filepath.Join(base, "nothing") }, shared},
@@ -89,7 +91,7 @@ func TestLocate(t *testing.T) {
 			t.Errorf("step %d: reference %s without reference vectors", i, loc.Reference)
 		}
 	}
-	ref := mkVectorRoot(t, filepath.Join(base, "xdg", "quetzal", "reference-vectors", "v9.9.9"))
+	ref := mkVectorRoot(t, filepath.Join(base, "qcache", "reference-vectors", "v9.9.9"))
 	if loc, _ := locate(); loc.Reference != ref {
 		t.Errorf("reference = %q, want %s", loc.Reference, ref)
 	}

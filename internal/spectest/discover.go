@@ -54,9 +54,12 @@ func isVectorRoot(dir string) bool {
 	return dir != "" && statIsDir(filepath.Join(dir, "tests"))
 }
 
-// quetzalCacheDir is ${XDG_CACHE_HOME:-$HOME/.cache}/quetzal, or "" if neither
-// variable is set.
+// quetzalCacheDir is ${QUETZAL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/quetzal},
+// as in the scripts that fill it, or "" if none of these is set.
 func quetzalCacheDir(getenv func(string) string) string {
+	if d := getenv("QUETZAL_CACHE"); d != "" {
+		return d
+	}
 	if d := getenv("XDG_CACHE_HOME"); d != "" {
 		return filepath.Join(d, "quetzal")
 	}
@@ -77,8 +80,9 @@ type Located struct {
 // the version comes from the version file of the module containing dir, and
 // the official vectors are the first vector root among $QUETZAL_SPEC_TESTS
 // (itself or its <version> subdirectory), <repo>/../shared/consensus-spec-
-// tests/<version>, and <cache>/consensus-spec-tests/<version>. The
-// reference vectors are <cache>/reference-vectors/<version> if present.
+// tests/<version>, and <cache>/consensus-spec-tests/<version>, where <cache>
+// is ${QUETZAL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/quetzal}. The reference
+// vectors are <cache>/reference-vectors/<version> if present.
 // getenv is os.Getenv outside tests.
 func Locate(getenv func(string) string, dir string) (Located, error) {
 	root, err := ModuleRoot(dir)
