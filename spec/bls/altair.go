@@ -1,0 +1,32 @@
+package bls
+
+import "fmt"
+
+// g2PointAtInfinity is G2_POINT_AT_INFINITY from altair/bls.md: the
+// compressed identity of G2. It is never written.
+var g2PointAtInfinity = Signature{0xc0}
+
+// EthAggregatePubkeys implements eth_aggregate_pubkeys (altair/bls.md): the
+// sum of at least one public key, each of which must pass KeyValidate.
+func EthAggregatePubkeys(pks []Pubkey) (Pubkey, error) {
+	if len(pks) == 0 {
+		return Pubkey{}, fmt.Errorf("eth_aggregate_pubkeys: %w", ErrNoInput)
+	}
+	for i := range pks {
+		if _, err := PublicKeyFromBytes(pks[i]); err != nil {
+			return Pubkey{}, fmt.Errorf("eth_aggregate_pubkeys: pubkey %d: %w", i, err)
+		}
+	}
+	return AggregatePKs(pks)
+}
+
+// EthFastAggregateVerify implements eth_fast_aggregate_verify
+// (altair/bls.md): FastAggregateVerify, except that no keys with the
+// G2_POINT_AT_INFINITY signature is valid (a sync aggregate nobody took
+// part in).
+func EthFastAggregateVerify(pks []Pubkey, message [32]byte, sig Signature) bool {
+	if len(pks) == 0 && sig == g2PointAtInfinity {
+		return true
+	}
+	return FastAggregateVerify(pks, message, sig)
+}

@@ -1,0 +1,162 @@
+package bls
+
+import (
+	"errors"
+	"math/big"
+	"slices"
+	"testing"
+)
+
+// makeSets builds n valid signature sets; set i has 1 + i%4 signers.
+func makeSets(t testing.TB, n int) []SignatureSet {
+	t.Helper()
+	sets := make([]SignatureSet, n)
+	key := 0
+	for i := range sets {
+		msg := testMessage(1000 + i)
+		var sigs []Signature
+		for range 1 + i%4 {
+			sk := testKey(1000 + key)
+			key++
+			sets[i].Pubkeys = append(sets[i].Pubkeys, sk.PublicKey())
+			sigs = append(sigs, Sign(sk, msg))
+		}
+		agg, err := Aggregate(sigs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sets[i].Message, sets[i].Signature = msg, agg
+	}
+	return sets
+}
+
+func invalidIndices(t *testing.T, err error) []int {
+	t.Helper()
+	if err == nil {
+		return nil
+	}
+	var be *BatchError
+	if !errors.As(err, &be) {
+		t.Fatalf("error %v is not a *BatchError", err)
+	}
+	if !errors.Is(err, ErrInvalidSignature) {
+		t.Errorf("error %v does not wrap ErrInvalidSignature", err)
+	}
+	return be.Invalid
+}
+
+func TestBatchVerify(t *testing.T) {
+	base := makeSets(t, 16)
+	clone := func() []SignatureSet { return slices.Clone(base) }
+
+	tests := []struct {
+		name   string
+		mutate func(s []SignatureSet) []SignatureSet
+		want   []int
+	}{
+		{"all valid", func(s []SignatureSet) []SignatureSet { return s }, nil},
+		{"none", func([]SignatureSet) []SignatureSet { return nil }, nil},
+		{"one valid", func(s []SignatureSet) []SignatureSet { return s[:1] }, nil},
+		{"one invalid", func(s []SignatureSet) []SignatureSet {
+			s = s[:1]
+			s[0].Message = testMessage(1)
+			return s
+		}, []int{0}},
+		{"swapped signatures", func(s []SignatureSet) []SignatureSet {
+			s[3].Signature, s[7].Signature = s[7].Signature, s[3].Signature
+			return s
+		}, []int{3, 7}},
+		{"wrong message", func(s []SignatureSet) []SignatureSet {
+			s[15].Message[0] ^= 1
+			return s
+		}, []int{15}},
+		{"missing signer", func(s []SignatureSet) []SignatureSet {
+			s[2].Pubkeys = s[2].Pubkeys[:2]
+			return s
+		}, []int{2}},
+		{"undecodable signature", func(s []SignatureSet) []SignatureSet {
+			s[5].Signature[0] &^= 0x80
+			return s
+		}, []int{5}},
+		{"no keys", func(s []SignatureSet) []SignatureSet {
+			s[6].Pubkeys = nil
+			return s
+		}, []int{6}},
+		{"nil key", func(s []SignatureSet) []SignatureSet {
+			s[9].Pubkeys = []*PublicKey{nil}
+			return s
+		}, []int{9}},
+		{"identity signature", func(s []SignatureSet) []SignatureSet {
+			s[11].Signature = Signature{0xc0}
+			return s
+		}, []int{11}},
+		{"all invalid", func(s []SignatureSet) []SignatureSet {
+			for i := range s {
+				s[i].Message[31] ^= 0x55
+			}
+			return s
+		}, []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := invalidIndices(t, BatchVerify(tc.mutate(clone())))
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("invalid sets = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestBatchVerifyForgery is the attack the random multipliers exist for:
+// two signatures shifted by +S' and -S' are each wrong, yet their sum
+// still passes an aggregate check over both sets.
+func TestBatchVerifyForgery(t *testing.T) {
+	sk1, sk2 := testKey(50), testKey(51)
+	m1, m2, m3 := testMessage(50), testMessage(51), testMessage(52)
+	sPrime := Sign(testKey(52), m3)
+	negPrime := Sign(keyFromScalar(new(big.Int).Sub(curveOrder, testScalar(52))), m3)
+
+	forged1, err := Aggregate([]Signature{Sign(sk1, m1), sPrime})
+	if err != nil {
+		t.Fatal(err)
+	}
+	forged2, err := Aggregate([]Signature{Sign(sk2, m2), negPrime})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pk1, pk2 := sk1.PublicKey(), sk2.PublicKey()
+	both, err := Aggregate([]Signature{forged1, forged2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !AggregateVerify([]Pubkey{pk1.Bytes(), pk2.Bytes()}, [][32]byte{m1, m2}, both) {
+		t.Fatal("the forged pair should pass a plain aggregate check; the test is not testing anything")
+	}
+	sets := []SignatureSet{
+		{Pubkeys: []*PublicKey{pk1}, Message: m1, Signature: forged1},
+		{Pubkeys: []*PublicKey{pk2}, Message: m2, Signature: forged2},
+	}
+	if got := invalidIndices(t, BatchVerify(sets)); !slices.Equal(got, []int{0, 1}) {
+		t.Errorf("invalid sets = %v, want [0 1]", got)
+	}
+}
+
+func TestBatchVerifyMatchesFastAggregateVerify(t *testing.T) {
+	sets := makeSets(t, 6)
+	sets[4].Signature = sets[1].Signature
+	err := BatchVerify(sets)
+	got := invalidIndices(t, err)
+	var want []int
+	for i, s := range sets {
+		var pks []Pubkey
+		for _, k := range s.Pubkeys {
+			pks = append(pks, k.Bytes())
+		}
+		if !FastAggregateVerify(pks, s.Message, s.Signature) {
+			want = append(want, i)
+		}
+	}
+	if !slices.Equal(got, want) || len(want) != 1 {
+		t.Errorf("BatchVerify invalid = %v, FastAggregateVerify invalid = %v", got, want)
+	}
+}
