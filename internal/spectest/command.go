@@ -8,6 +8,9 @@ import (
 	"os"
 	"regexp"
 	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
 )
 
 // Exit codes of the spectest command.
@@ -68,17 +71,19 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintln(stdout)
 
-	report, err := Run(sources, filter, *workers)
+	cases, err := Collect(sources, filter)
 	if err != nil {
 		fmt.Fprintf(stderr, "spectest: %v\n", err)
 		return ExitSetup
 	}
 	// An empty selection is almost always a mistyped -run; passing it
 	// silently would let a CI job test nothing.
-	if len(report.Results) == 0 {
+	if len(cases) == 0 {
 		fmt.Fprintf(stderr, "spectest: no cases matched -run %q\n", *run)
 		return ExitSetup
 	}
+	executeWithProgress(cases, *workers, stderr)
+	report := &Report{Results: cases}
 	if err := report.WriteText(stdout); err != nil {
 		fmt.Fprintf(stderr, "spectest: %v\n", err)
 		return ExitSetup
@@ -102,4 +107,34 @@ func writeJSONFile(r *Report, name string) error {
 		return err
 	}
 	return f.Close()
+}
+
+// progressEvery is how often a long run says how far it got, so that a full
+// run of many minutes is not mistaken for a hung one.
+const progressEvery = 30 * time.Second
+
+func executeWithProgress(cases []Result, workers int, w io.Writer) {
+	var done, failed atomic.Int64
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		tick := time.NewTicker(progressEvery)
+		defer tick.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-tick.C:
+				fmt.Fprintf(w, "spectest: %d of %d cases run, %d failed\n", done.Load(), len(cases), failed.Load())
+			}
+		}
+	})
+	Execute(cases, workers, func(r *Result) {
+		if r.Outcome == Failed {
+			failed.Add(1)
+		}
+		done.Add(1)
+	})
+	close(stop)
+	wg.Wait()
 }

@@ -145,14 +145,15 @@ func Run(sources []Source, filter *regexp.Regexp, workers int) (*Report, error) 
 	if err != nil {
 		return nil, err
 	}
-	Execute(cases, workers)
+	Execute(cases, workers, nil)
 	return &Report{Results: cases}, nil
 }
 
 // Execute runs every collected case on workers goroutines (GOMAXPROCS if
 // workers < 1) and fills in its outcome. Results keep their order, so the
-// report does not depend on scheduling.
-func Execute(cases []Result, workers int) {
+// report does not depend on scheduling. If done is not nil it is called
+// after each case, from the worker goroutines.
+func Execute(cases []Result, workers int, done func(*Result)) {
 	if workers < 1 {
 		workers = runtime.GOMAXPROCS(0)
 	}
@@ -163,6 +164,9 @@ func Execute(cases []Result, workers int) {
 			for i := range next {
 				r := &cases[i]
 				r.Outcome, r.Err = RunCase(r.Case)
+				if done != nil {
+					done(r)
+				}
 			}
 		})
 	}

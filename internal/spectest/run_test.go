@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 )
 
@@ -267,7 +268,16 @@ func TestExecuteParallel(t *testing.T) {
 		expect := []string{"pass", "fail", "notimpl"}[i%3]
 		cases[fmt.Sprintf("minimal/phase0/selftest_data/ops/s/case_%d", i)] = expect
 	}
-	r := selftestRun(t, cases, "")
+	collected, err := Collect([]Source{{LabelOfficial, selftestTree(t, cases)}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var calls atomic.Int64
+	Execute(collected, 4, func(*Result) { calls.Add(1) })
+	if calls.Load() != 500 {
+		t.Errorf("done called %d times for 500 cases", calls.Load())
+	}
+	r := &Report{Results: collected}
 	for _, res := range r.Results {
 		want := map[string]Outcome{"pass": Passed, "fail": Failed, "notimpl": NotImplemented}[cases[res.Case.Path()]]
 		if res.Outcome != want {
