@@ -1,0 +1,130 @@
+package spec
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"errors"
+	"fmt"
+)
+
+// ErrShuffleIndex is returned by ComputeShuffledIndex for an index that is
+// not below the index count.
+var ErrShuffleIndex = errors.New("shuffle index out of range")
+
+// The swap-or-not shuffle (phase0 beacon-chain.md, compute_shuffled_index;
+// https://link.springer.com/content/pdf/10.1007%2F978-3-642-32009-5_1.pdf,
+// the "generalized domain" algorithm on page 3).
+//
+// Round r of the shuffle is an involution f_r of [0, n): with
+// pivot = hash(seed ‖ r)[0:8] mod n, an index x is paired with
+// flip = (pivot - x) mod n, and the pair is swapped when the bit at
+// position max(x, flip) of the round's random bit string is set. That bit
+// string is hash(seed ‖ r ‖ uint32(k)) for its k-th 256-bit block.
+// compute_shuffled_index(x) is f_{R-1}(...f_1(f_0(x))).
+
+// roundPivot returns the pivot of a round.
+func roundPivot(seed *[32]byte, round uint8, indexCount uint64) uint64 {
+	var buf [33]byte
+	copy(buf[:32], seed[:])
+	buf[32] = round
+	h := sha256.Sum256(buf[:])
+	return binary.LittleEndian.Uint64(h[:8]) % indexCount
+}
+
+// roundSource returns the 32 bytes that hold the bits of positions
+// [256*bucket, 256*bucket+256) of a round.
+func roundSource(seed *[32]byte, round uint8, bucket uint64) [32]byte {
+	var buf [37]byte
+	copy(buf[:32], seed[:])
+	buf[32] = round
+	binary.LittleEndian.PutUint32(buf[33:], uint32(bucket))
+	return sha256.Sum256(buf[:])
+}
+
+// flipOf returns (pivot - x) mod n for x, pivot < n, without overflow.
+func flipOf(pivot, x, n uint64) uint64 {
+	if x <= pivot {
+		return pivot - x
+	}
+	return pivot + (n - x)
+}
+
+// ComputeShuffledIndex returns the shuffled index corresponding to seed
+// (and indexCount) (compute_shuffled_index, phase0 beacon-chain.md). It
+// takes O(SHUFFLE_ROUND_COUNT) hashes; to shuffle a whole list use
+// ComputeShuffledPermutation or ShuffleList, which give the same result
+// with one hash per 256 positions per round.
+func (s *Spec) ComputeShuffledIndex(index, indexCount uint64, seed [32]byte) (uint64, error) {
+	if index >= indexCount {
+		return 0, fmt.Errorf("%w: index %d, count %d", ErrShuffleIndex, index, indexCount)
+	}
+	for r := uint64(0); r < s.ShuffleRoundCount; r++ {
+		round := uint8(r)
+		pivot := roundPivot(&seed, round, indexCount)
+		flip := flipOf(pivot, index, indexCount)
+		position := max(index, flip)
+		source := roundSource(&seed, round, position/256)
+		if source[(position%256)/8]>>(position%8)&1 == 1 {
+			index = flip
+		}
+	}
+	return index, nil
+}
+
+// ComputeShuffledPermutation returns the full shuffled permutation
+// corresponding to seed (and indexCount): element i is
+// compute_shuffled_index(i, indexCount, seed) (compute_shuffled_permutation,
+// phase0 beacon-chain.md). An indexCount of 0 gives an empty permutation.
+func (s *Spec) ComputeShuffledPermutation(indexCount uint64, seed [32]byte) []uint64 {
+	out := make([]uint64, indexCount)
+	for i := range out {
+		out[i] = uint64(i)
+	}
+	shuffleList(s.ShuffleRoundCount, out, &seed)
+	return out
+}
+
+// ShuffleList shuffles list in place so that afterwards list[i] holds the
+// element that was at compute_shuffled_index(i, len(list), seed). Applied
+// to the active validator indices of an epoch it gives every committee of
+// the epoch at once: compute_committee(indices, seed, index, count) is
+// list[len*index/count : len*(index+1)/count].
+func ShuffleList[T any](s *Spec, list []T, seed [32]byte) {
+	shuffleList(s.ShuffleRoundCount, list, &seed)
+}
+
+// shuffleList applies the rounds to positions rather than to values: a
+// round swaps list[x] and list[flip] when the pair's bit is set, so list[x]
+// becomes old list[f_r(x)]. Applying rounds R-1 down to 0 therefore leaves
+// list[x] = old list[f_{R-1}(...f_0(x))], the shuffled index's element.
+// Each pair is visited once, from its smaller member, and its bit lies at
+// the larger one.
+func shuffleList[T any](rounds uint64, list []T, seed *[32]byte) {
+	n := uint64(len(list))
+	if n <= 1 {
+		return
+	}
+	// The random bits of every position of one round: bit p is bit p%8 of
+	// byte p/8, since each 256-bit block is one hash.
+	bits := make([]byte, (n+255)/256*32)
+	for r := rounds; r > 0; r-- {
+		round := uint8(r - 1)
+		pivot := roundPivot(seed, round, n)
+		for k := uint64(0); k < uint64(len(bits))/32; k++ {
+			h := roundSource(seed, round, k)
+			copy(bits[k*32:], h[:])
+		}
+		// Pairs within [0, pivot]: x + flip = pivot.
+		for x, flip := uint64(0), pivot; x < flip; x, flip = x+1, flip-1 {
+			if bits[flip>>3]>>(flip&7)&1 == 1 {
+				list[x], list[flip] = list[flip], list[x]
+			}
+		}
+		// Pairs within (pivot, n): x + flip = pivot + n.
+		for x, flip := pivot+1, n-1; x < flip; x, flip = x+1, flip-1 {
+			if bits[flip>>3]>>(flip&7)&1 == 1 {
+				list[x], list[flip] = list[flip], list[x]
+			}
+		}
+	}
+}
