@@ -49,8 +49,12 @@ MIRROR=${PYSPEC_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 ENV_DIR="$QUETZAL_CACHE/pyspec-env"
 ROOTFS="$ENV_DIR/$SUITE-root"
 ROOTFS_MARKER="$ROOTFS/.quetzal-rootfs-complete"
-# The venv is keyed by the requirements' content: changing a pin makes a new one.
-REQ_KEY=$(grep -v '^[[:space:]]*#' "$REQUIREMENTS" | sed '/^[[:space:]]*$/d' | sha256sum | cut -c1-12)
+# The venv is keyed by the requirements and the post-install fix-ups: changing
+# either makes a new one.
+REQ_KEY=$({
+	grep -v '^[[:space:]]*#' "$REQUIREMENTS" | sed '/^[[:space:]]*$/d'
+	cat "$SCRIPT_DIR/pyspec/fix_imports.py"
+} | sha256sum | cut -c1-12)
 VENV="/opt/pyspec-$REQ_KEY"
 VENV_MARKER="$ROOTFS$VENV/.quetzal-venv-complete"
 # Host CA bundle, copied into the root so that pip trusts what the host trusts.
@@ -141,7 +145,8 @@ ensure_venv() {
 	in_root /usr/bin/python3 -m venv "$VENV" || die "venv creation failed"
 	in_root "$VENV/bin/pip" install -q -r "$REQUIREMENTS" >&2 || die "pip install failed"
 	in_root "$VENV/bin/pip" check >&2 || die "pip check failed"
-	in_root "$VENV/bin/python" -c 'import eth_consensus_specs, pytest, xdist' ||
+	in_root "$VENV/bin/python" "$SCRIPT_DIR/pyspec/fix_imports.py" >&2 || die "fix_imports failed"
+	in_root "$VENV/bin/python" -c 'import eth_consensus_specs.test.helpers.deposits, pytest, xdist' ||
 		die "pyspec import check failed"
 	touch "$VENV_MARKER"
 	log "venv ready in $((SECONDS - start))s"
