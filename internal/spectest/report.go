@@ -244,59 +244,115 @@ func (r *Report) writeFailed(w *errWriter) {
 	w.printf("\n")
 }
 
-// writeNotImplemented lists the skipped cases by name, one block per
-// runner/handler directory and reason, with the names of each suite
-// compressed ("case_{0..29}") and wrapped, so that thousands of missing
-// cases stay a page that can be read.
+// writeNotImplemented lists the skipped cases by name. Cases are grouped by
+// runner/handler directory and reason, the names of each suite compressed
+// ("case_{0..29}") and wrapped; directories of different presets and forks
+// that skip exactly the same names are listed once, since most handlers
+// have the same cases in every fork. That keeps tens of thousands of
+// missing cases to a listing that can be read.
 func (r *Report) writeNotImplemented(w *errWriter) {
 	skipped := r.sorted(NotImplemented)
 	if len(skipped) == 0 {
 		return
 	}
 	w.printf("not implemented (%d):\n", len(skipped))
-	type suite struct {
-		name  string
-		cases []string
-	}
+
+	// One block per directory and reason, in report order; skipped is
+	// sorted by suite and name within a directory.
 	type block struct {
-		key    Key
+		Key
 		reason string
 		count  int
-		suites []*suite
+		suites [][]string // suite name, then its case names
 	}
-	type blockID struct {
+	type dirReason struct {
 		Key
 		reason string
 	}
 	var blocks []*block
-	byID := map[blockID]*block{}
+	byDir := map[dirReason]*block{}
 	for _, res := range skipped {
-		id := blockID{keyOf(res), errorLine(res.Err, reasonLineMax)}
-		b := byID[id]
+		id := dirReason{keyOf(res), errorLine(res.Err, reasonLineMax)}
+		b := byDir[id]
 		if b == nil {
-			b = &block{key: id.Key, reason: id.reason}
-			byID[id] = b
+			b = &block{Key: id.Key, reason: id.reason}
+			byDir[id] = b
 			blocks = append(blocks, b)
 		}
-		// skipped is sorted by suite within a key, so a suite's cases are
-		// contiguous.
-		if n := len(b.suites); n == 0 || b.suites[n-1].name != res.Case.Suite {
-			b.suites = append(b.suites, &suite{name: res.Case.Suite})
+		if n := len(b.suites); n == 0 || b.suites[n-1][0] != res.Case.Suite {
+			b.suites = append(b.suites, []string{res.Case.Suite})
 		}
-		s := b.suites[len(b.suites)-1]
-		s.cases = append(s.cases, res.Case.Name)
+		last := &b.suites[len(b.suites)-1]
+		*last = append(*last, res.Case.Name)
 		b.count++
 	}
+
+	// Merge blocks with the same runner, handler, reason and listing.
+	type group struct {
+		first  *block
+		body   []string
+		places []Key
+	}
+	var groups []*group
+	byBody := map[string]*group{}
 	for _, b := range blocks {
-		k := b.key
-		w.printf("  %s %s/%s/%s/%s: %s (%s)\n", k.Source, k.Preset, k.Fork, k.Runner, k.Handler, reportPlural(b.count, "case"), b.reason)
+		var body []string
 		for _, s := range b.suites {
-			for _, l := range wrapTokens(s.name+":", CompactNames(s.cases), listWidth, "      ") {
-				w.printf("    %s\n", l)
-			}
+			body = append(body, wrapTokens(s[0]+":", CompactNames(s[1:]), listWidth, "      ")...)
+		}
+		id := strings.Join([]string{b.Source, b.Runner, b.Handler, b.reason, strings.Join(body, "\n")}, "\x00")
+		g := byBody[id]
+		if g == nil {
+			g = &group{first: b, body: body}
+			byBody[id] = g
+			groups = append(groups, g)
+		}
+		g.places = append(g.places, b.Key)
+	}
+	order := r.sourceOrder()
+	slices.SortStableFunc(groups, func(a, b *group) int {
+		return cmp.Or(
+			cmp.Compare(order[a.first.Source], order[b.first.Source]),
+			strings.Compare(a.first.Runner, b.first.Runner),
+			strings.Compare(a.first.Handler, b.first.Handler))
+	})
+	for _, g := range groups {
+		b := g.first
+		count := reportPlural(b.count, "case")
+		if len(g.places) > 1 {
+			count += " each"
+		}
+		// Under this heading "not implemented: " says nothing.
+		reason := strings.TrimPrefix(b.reason, ErrNotImplemented.Error()+": ")
+		w.printf("  %s %s/%s: %s (%s)\n", b.Source, b.Runner, b.Handler, count, reason)
+		for _, l := range wrapTokens("in", presetForks(g.places), listWidth, "      ") {
+			w.printf("    %s\n", l)
+		}
+		for _, l := range g.body {
+			w.printf("    %s\n", l)
 		}
 	}
 	w.printf("\n")
+}
+
+// presetForks writes places, which are in report order, as
+// ["minimal/{phase0,altair}", "mainnet/phase0"].
+func presetForks(places []Key) []string {
+	var parts []string
+	for i := 0; i < len(places); {
+		j := i
+		var forks []string
+		for ; j < len(places) && places[j].Preset == places[i].Preset; j++ {
+			forks = append(forks, places[j].Fork)
+		}
+		if len(forks) == 1 {
+			parts = append(parts, places[i].Preset+"/"+forks[0])
+		} else {
+			parts = append(parts, places[i].Preset+"/{"+strings.Join(forks, ",")+"}")
+		}
+		i = j
+	}
+	return parts
 }
 
 func reportPlural(n int, noun string) string {

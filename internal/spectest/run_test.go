@@ -318,11 +318,13 @@ func TestWriteText(t *testing.T) {
 		// Only the first line of an error is shown.
 		"  official minimal/phase0/selftest_data/ops/pyspec_tests/bad: post state root differs ...\n",
 		"  official minimal/altair/selftest_data/ops/pyspec_tests/boom: panic: boom [at ",
-		"  official mainnet/phase0/selftest_missing/any: 1200 cases (not implemented: no handler registered)\n",
-		"    ssz_lengthy: case_0\n",
-		"    ssz_random: case_{0..6,8..1199}\n",
-		"  official minimal/phase0/selftest_data/ops: 1 case (fork phase0: not implemented)\n",
-		"    pyspec_tests: later\n",
+		"  official selftest_missing/any: 1200 cases (no handler registered)\n" +
+			"    in mainnet/phase0\n" +
+			"    ssz_lengthy: case_0\n" +
+			"    ssz_random: case_{0..6,8..1199}\n",
+		"  official selftest_data/ops: 1 case (fork phase0: not implemented)\n" +
+			"    in minimal/phase0\n" +
+			"    pyspec_tests: later\n",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("report lacks %q", want)
@@ -348,6 +350,50 @@ func TestWriteText(t *testing.T) {
 	}
 	if len(lines) > 60 {
 		t.Errorf("report of 1200 missing cases takes %d lines:\n%s", len(lines), out)
+	}
+}
+
+// Directories of several presets and forks that skip the same names, for
+// the same reason, are listed once; any difference keeps them apart.
+func TestWriteTextMergesPlaces(t *testing.T) {
+	cases := map[string]string{}
+	for _, pf := range []string{"minimal/phase0", "minimal/altair", "mainnet/phase0", "mainnet/altair", "mainnet/bellatrix"} {
+		for _, name := range []string{"a", "b", "c_1", "c_2", "c_3"} {
+			cases[pf+"/selftest_missing/h/pyspec_tests/"+name] = "pass"
+		}
+	}
+	cases["mainnet/bellatrix/selftest_missing/h/pyspec_tests/d"] = "pass"
+	cases["minimal/capella/selftest_missing/h/pyspec_tests/a"] = "pass"
+	for _, pf := range []string{"minimal/phase0", "mainnet/altair"} {
+		cases[pf+"/selftest_data/h/pyspec_tests/a"] = "notimpl" // reason names the fork
+	}
+	r := selftestRun(t, cases, "")
+	var buf bytes.Buffer
+	if err := r.WriteText(&buf); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	for _, want := range []string{
+		"  official selftest_data/h: 1 case (fork phase0: not implemented)\n" +
+			"    in minimal/phase0\n" +
+			"    pyspec_tests: a\n" +
+			"  official selftest_data/h: 1 case (fork altair: not implemented)\n" +
+			"    in mainnet/altair\n" +
+			"    pyspec_tests: a\n",
+		"  official selftest_missing/h: 5 cases each (no handler registered)\n" +
+			"    in minimal/{phase0,altair}, mainnet/{phase0,altair}\n" +
+			"    pyspec_tests: a, b, c_{1..3}\n",
+		"  official selftest_missing/h: 1 case (no handler registered)\n" +
+			"    in minimal/capella\n" +
+			"    pyspec_tests: a\n",
+		"  official selftest_missing/h: 6 cases (no handler registered)\n" +
+			"    in mainnet/bellatrix\n" +
+			"    pyspec_tests: a, b, c_{1..3}, d\n",
+		"not implemented (29):\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("report lacks\n%s\nin\n%s", want, out)
+		}
 	}
 }
 
