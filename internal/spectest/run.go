@@ -32,13 +32,18 @@ type Source struct {
 type Outcome int
 
 const (
-	Passed Outcome = iota
+	// NotRun is the zero Outcome, so that a result that never went through
+	// Execute cannot pass by accident; it is counted as skipped.
+	NotRun Outcome = iota
+	Passed
 	Failed
 	NotImplemented
 )
 
 func (o Outcome) String() string {
 	switch o {
+	case NotRun:
+		return "not run"
 	case Passed:
 		return "passed"
 	case Failed:
@@ -78,8 +83,8 @@ func (e *PanicError) Error() string {
 
 // Collect walks tests/<preset>/<fork>/<runner>/<handler>/<suite>/<case>/
 // under every source and returns the cases whose Path matches filter (all of
-// them if filter is nil), in walk order. Cases are returned as results with
-// no outcome yet, so that the source label travels with the case.
+// them if filter is nil), in walk order. Cases are returned as results that
+// have not run yet, so that the source label travels with the case.
 func Collect(sources []Source, filter *regexp.Regexp) ([]Result, error) {
 	var out []Result
 	for _, src := range sources {
@@ -87,31 +92,36 @@ func Collect(sources []Source, filter *regexp.Regexp) ([]Result, error) {
 		if !statIsDir(tests) {
 			return nil, fmt.Errorf("%s vectors: %s has no tests/ directory", src.Label, src.Root)
 		}
-		// The layout has a fixed depth, so six nested directory reads are
-		// both simpler and cheaper than a recursive walk that would have to
-		// work out the depth of every path.
-		err := eachSubdir(tests, func(preset, dPreset string) error {
-			return eachSubdir(dPreset, func(fork, dFork string) error {
-				return eachSubdir(dFork, func(runner, dRunner string) error {
-					return eachSubdir(dRunner, func(handler, dHandler string) error {
-						return eachSubdir(dHandler, func(suite, dSuite string) error {
-							return eachSubdir(dSuite, func(name, dCase string) error {
-								c := &Case{Preset: preset, Fork: fork, Runner: runner, Handler: handler, Suite: suite, Name: name, Dir: dCase}
-								if filter == nil || filter.MatchString(c.Path()) {
-									out = append(out, Result{Source: src.Label, Case: c})
-								}
-								return nil
-							})
-						})
-					})
-				})
-			})
+		var parts [caseDepth]string
+		err := walkCaseDirs(tests, &parts, 0, func(dir string) {
+			c := &Case{Preset: parts[0], Fork: parts[1], Runner: parts[2], Handler: parts[3], Suite: parts[4], Name: parts[5], Dir: dir}
+			if filter == nil || filter.MatchString(c.Path()) {
+				out = append(out, Result{Source: src.Label, Case: c})
+			}
 		})
 		if err != nil {
 			return nil, fmt.Errorf("%s vectors: %w", src.Label, err)
 		}
 	}
 	return out, nil
+}
+
+// caseDepth is the number of directory levels under tests/: preset, fork,
+// runner, handler, suite, case. The layout has this fixed depth, so the walk
+// reads exactly these levels instead of searching for case directories.
+const caseDepth = 6
+
+// walkCaseDirs calls fn for every directory caseDepth levels below dir, with
+// the names of the levels in parts.
+func walkCaseDirs(dir string, parts *[caseDepth]string, depth int, fn func(dir string)) error {
+	if depth == caseDepth {
+		fn(dir)
+		return nil
+	}
+	return eachSubdir(dir, func(name, path string) error {
+		parts[depth] = name
+		return walkCaseDirs(path, parts, depth+1, fn)
+	})
 }
 
 // eachSubdir calls fn for each subdirectory of dir in name order, following

@@ -143,6 +143,18 @@ func TestRunCounts(t *testing.T) {
 	}
 }
 
+// A result that never ran must not count as passed.
+func TestNotRunIsNotPassed(t *testing.T) {
+	cases, err := Collect([]Source{{LabelOfficial, selftestTree(t, selftestCases)}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &Report{Results: cases}
+	if p, f, s := r.Totals(); p != 0 || f != 0 || s != len(selftestCases) {
+		t.Errorf("unexecuted totals %d/%d/%d, want 0/0/%d", p, f, s, len(selftestCases))
+	}
+}
+
 func TestRunExactHandlerBeatsAny(t *testing.T) {
 	r := selftestRun(t, map[string]string{
 		"general/phase0/selftest_data/exact/s/c": "pass",
