@@ -776,7 +776,15 @@ func (c *Codec) hashObjectAt(obj Object, g uint64) [32]byte {
 	base := len(h.chunks)
 	obj.DefineSSZ(c)
 	n := len(h.chunks) - base
-	root := h.merkleize(h.chunks[base:base+n:base+n], uint64(n), g)
+	var root [32]byte
+	if pc, ok := obj.(ProgressiveContainer); ok {
+		var err error
+		if root, err = h.progressiveRoot(h.chunks[base:base+n], pc.ActiveFields()); err != nil {
+			c.fail(err)
+		}
+	} else {
+		root = h.merkleize(h.chunks[base:base+n:base+n], uint64(n), g)
+	}
 	h.chunks = h.chunks[:base]
 	h.gindex, h.fieldDepth, h.fieldIndex = savedG, savedDepth, savedIndex
 	return root

@@ -18,7 +18,8 @@ import (
 // zero-length vector).
 
 func init() {
-	for _, h := range []string{"uints", "boolean", "basic_vector", "bitvector", "bitlist", "containers"} {
+	for _, h := range []string{"uints", "boolean", "basic_vector", "bitvector", "bitlist", "containers",
+		"basic_progressive_list", "progressive_bitlist", "progressive_containers", "compatible_unions"} {
 		Register("ssz_generic", h, runSSZGeneric)
 	}
 }
@@ -125,7 +126,14 @@ func sszGenericType(handler, name string) (ssz.Object, error) {
 			return nil, err
 		}
 		return &genericBitlist{limit: n}, nil
-	case "containers":
+	case "basic_progressive_list":
+		if len(parts) < 2 {
+			return nil, fmt.Errorf("case name %q has no element type", name)
+		}
+		return newProgressiveList(parts[1])
+	case "progressive_bitlist":
+		return new(genericProgressiveBitlist), nil
+	case "containers", "progressive_containers", "compatible_unions":
 		if f, ok := testStructs[parts[0]]; ok {
 			return f(), nil
 		}
@@ -152,6 +160,37 @@ type basicVector[T any] struct {
 }
 
 func (b *basicVector[T]) DefineSSZ(c *ssz.Codec) { ssz.BasicVector(c, &b.v, b.n) }
+
+// progressiveList is a ProgressiveList of one basic type, as a bare value.
+type progressiveList[T any] struct{ v []T }
+
+func (p *progressiveList[T]) DefineSSZ(c *ssz.Codec) { ssz.ProgressiveBasicList(c, &p.v) }
+func (p *progressiveList[T]) IsSSZValue()            {}
+
+func newProgressiveList(elem string) (ssz.Object, error) {
+	switch elem {
+	case "bool":
+		return new(progressiveList[bool]), nil
+	case "uint8":
+		return new(progressiveList[uint8]), nil
+	case "uint16":
+		return new(progressiveList[uint16]), nil
+	case "uint32":
+		return new(progressiveList[uint32]), nil
+	case "uint64":
+		return new(progressiveList[uint64]), nil
+	case "uint128":
+		return new(progressiveList[[16]byte]), nil
+	case "uint256":
+		return new(progressiveList[[32]byte]), nil
+	}
+	return nil, fmt.Errorf("%w: progressive list element %q", ErrNotImplemented, elem)
+}
+
+type genericProgressiveBitlist struct{ v ssz.Bitlist }
+
+func (b *genericProgressiveBitlist) DefineSSZ(c *ssz.Codec) { ssz.ProgressiveBitlistField(c, &b.v) }
+func (b *genericProgressiveBitlist) IsSSZValue()            {}
 
 func newBasicVector(elem string, n int) (ssz.Object, error) {
 	switch elem {
@@ -196,6 +235,33 @@ var testStructs = map[string]func() ssz.Object{
 	"VarTestStruct":         func() ssz.Object { return new(varTestStruct) },
 	"ComplexTestStruct":     func() ssz.Object { return new(complexTestStruct) },
 	"BitsStruct":            func() ssz.Object { return new(bitsStruct) },
+	"ProgressiveTestStruct": func() ssz.Object { return new(progressiveTestStruct) },
+	"ProgressiveBitsStruct": func() ssz.Object { return new(progressiveBitsStruct) },
+
+	"ProgressiveSingleFieldContainerTestStruct": func() ssz.Object { return new(progressiveSingleFieldContainerTestStruct) },
+	"ProgressiveSingleListContainerTestStruct":  func() ssz.Object { return new(progressiveSingleListContainerTestStruct) },
+	"ProgressiveVarTestStruct":                  func() ssz.Object { return new(progressiveVarTestStruct) },
+	"ProgressiveComplexTestStruct":              func() ssz.Object { return new(progressiveComplexTestStruct) },
+
+	"CompatibleUnionA": func() ssz.Object {
+		return &compatibleUnion{options: map[uint8]func() ssz.Object{
+			1: func() ssz.Object { return new(progressiveSingleFieldContainerTestStruct) },
+		}}
+	},
+	"CompatibleUnionBC": func() ssz.Object {
+		return &compatibleUnion{options: map[uint8]func() ssz.Object{
+			2: func() ssz.Object { return new(progressiveSingleListContainerTestStruct) },
+			3: func() ssz.Object { return new(progressiveVarTestStruct) },
+		}}
+	},
+	"CompatibleUnionABCA": func() ssz.Object {
+		return &compatibleUnion{options: map[uint8]func() ssz.Object{
+			1: func() ssz.Object { return new(progressiveSingleFieldContainerTestStruct) },
+			2: func() ssz.Object { return new(progressiveSingleListContainerTestStruct) },
+			3: func() ssz.Object { return new(progressiveVarTestStruct) },
+			4: func() ssz.Object { return new(progressiveSingleFieldContainerTestStruct) },
+		}}
+	},
 }
 
 type singleFieldTestStruct struct{ A uint8 }
@@ -268,3 +334,124 @@ func (s *bitsStruct) DefineSSZ(c *ssz.Codec) {
 	ssz.BitlistField(c, &s.D, 6)
 	ssz.BitvectorField(c, &s.E, 8)
 }
+
+// ProgressiveList[ProgressiveList[VarTestStruct]] needs the inner list as an
+// element type: a bare value holding one progressive list.
+type varTestStructs struct{ v []varTestStruct }
+
+func (l *varTestStructs) DefineSSZ(c *ssz.Codec) { ssz.ProgressiveList(c, &l.v) }
+func (l *varTestStructs) IsSSZValue()            {}
+
+type progressiveTestStruct struct {
+	A []uint8
+	B []uint64
+	C []smallTestStruct
+	D []varTestStructs
+}
+
+func (s *progressiveTestStruct) DefineSSZ(c *ssz.Codec) {
+	ssz.ProgressiveBasicList(c, &s.A)
+	ssz.ProgressiveBasicList(c, &s.B)
+	ssz.ProgressiveList(c, &s.C)
+	ssz.ProgressiveList(c, &s.D)
+}
+
+type progressiveBitsStruct struct {
+	A ssz.Bitvector
+	B ssz.Bitlist
+	C ssz.Bitlist
+	D ssz.Bitvector
+	E ssz.Bitlist
+	F ssz.Bitlist
+	G ssz.Bitvector
+	H ssz.Bitlist
+	I ssz.Bitlist
+	J ssz.Bitvector
+	K ssz.Bitlist
+	L ssz.Bitlist
+}
+
+func (s *progressiveBitsStruct) DefineSSZ(c *ssz.Codec) {
+	ssz.BitvectorField(c, &s.A, 256)
+	ssz.BitlistField(c, &s.B, 256)
+	ssz.ProgressiveBitlistField(c, &s.C)
+	ssz.BitvectorField(c, &s.D, 257)
+	ssz.BitlistField(c, &s.E, 257)
+	ssz.ProgressiveBitlistField(c, &s.F)
+	ssz.BitvectorField(c, &s.G, 1280)
+	ssz.BitlistField(c, &s.H, 1280)
+	ssz.ProgressiveBitlistField(c, &s.I)
+	ssz.BitvectorField(c, &s.J, 1281)
+	ssz.BitlistField(c, &s.K, 1281)
+	ssz.ProgressiveBitlistField(c, &s.L)
+}
+
+type progressiveSingleFieldContainerTestStruct struct{ A uint8 }
+
+func (s *progressiveSingleFieldContainerTestStruct) DefineSSZ(c *ssz.Codec) { ssz.Uint8(c, &s.A) }
+func (s *progressiveSingleFieldContainerTestStruct) ActiveFields() []byte   { return []byte{1} }
+
+type progressiveSingleListContainerTestStruct struct{ C ssz.Bitlist }
+
+func (s *progressiveSingleListContainerTestStruct) DefineSSZ(c *ssz.Codec) {
+	ssz.ProgressiveBitlistField(c, &s.C)
+}
+func (s *progressiveSingleListContainerTestStruct) ActiveFields() []byte {
+	return []byte{0, 0, 0, 0, 1}
+}
+
+type progressiveVarTestStruct struct {
+	A uint8
+	B []uint16
+	C ssz.Bitlist
+}
+
+func (s *progressiveVarTestStruct) DefineSSZ(c *ssz.Codec) {
+	ssz.Uint8(c, &s.A)
+	ssz.BasicList(c, &s.B, 123)
+	ssz.ProgressiveBitlistField(c, &s.C)
+}
+func (s *progressiveVarTestStruct) ActiveFields() []byte { return []byte{1, 0, 1, 0, 1} }
+
+type progressiveComplexTestStruct struct {
+	A uint8
+	B []uint16
+	C ssz.Bitlist
+	D []uint64
+	E []smallTestStruct
+	F []varTestStructs
+	G []progressiveSingleFieldContainerTestStruct
+	H []progressiveVarTestStruct
+}
+
+func (s *progressiveComplexTestStruct) DefineSSZ(c *ssz.Codec) {
+	ssz.Uint8(c, &s.A)
+	ssz.BasicList(c, &s.B, 123)
+	ssz.ProgressiveBitlistField(c, &s.C)
+	ssz.ProgressiveBasicList(c, &s.D)
+	ssz.ProgressiveList(c, &s.E)
+	ssz.ProgressiveList(c, &s.F)
+	ssz.List(c, &s.G, 10)
+	ssz.ProgressiveList(c, &s.H)
+}
+func (s *progressiveComplexTestStruct) ActiveFields() []byte {
+	return []byte{1, 0, 1, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 1, 1}
+}
+
+// compatibleUnion is a CompatibleUnion of the given options, as a bare
+// value.
+type compatibleUnion struct {
+	selector uint8
+	value    ssz.Object
+	options  map[uint8]func() ssz.Object
+}
+
+func (u *compatibleUnion) DefineSSZ(c *ssz.Codec) {
+	ssz.CompatibleUnion(c, &u.selector, &u.value, func(sel uint8) ssz.Object {
+		if f, ok := u.options[sel]; ok {
+			return f()
+		}
+		return nil
+	})
+}
+func (u *compatibleUnion) IsSSZValue() {}
