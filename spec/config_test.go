@@ -2,6 +2,7 @@ package spec
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -290,5 +291,34 @@ func TestLoadPresetErrors(t *testing.T) {
 	p, err := LoadPreset(MainnetPreset(), []byte("SLOTS_PER_EPOCH: 4\nPTC_SIZE: 512\n"))
 	if err != nil || p.SlotsPerEpoch != 4 || p.ShuffleRoundCount != 90 {
 		t.Errorf("overlay: %+v, %v", p.SlotsPerEpoch, err)
+	}
+}
+
+func TestValuesRoundTrip(t *testing.T) {
+	for _, s := range []*Spec{Mainnet(), Minimal()} {
+		vals := s.Values()
+		if got := vals["SLOTS_PER_EPOCH"]; got != fmt.Sprint(uint64(s.SlotsPerEpoch)) {
+			t.Errorf("SLOTS_PER_EPOCH = %v", got)
+		}
+		if got := vals["GENESIS_FORK_VERSION"]; got != s.GenesisForkVersion.String() {
+			t.Errorf("GENESIS_FORK_VERSION = %v", got)
+		}
+		doc, err := yaml.Marshal(vals)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := LoadPreset(Preset{Name: s.Preset.Name}, doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		diffFields(t, "preset", p, s.Preset)
+		back, err := LoadConfig(doc, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		diffFields(t, "config", back.Config, s.Config)
+	}
+	if got := Mainnet().Values()["TERMINAL_TOTAL_DIFFICULTY"]; got != "58750000000000000000000" {
+		t.Errorf("TERMINAL_TOTAL_DIFFICULTY = %v", got)
 	}
 }

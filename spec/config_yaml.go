@@ -355,3 +355,53 @@ func parseBlobSchedule(n *yaml.Node) ([]BlobScheduleEntry, error) {
 	}
 	return out, nil
 }
+
+// Values returns every preset and config value by its spec name, in the
+// form of the Beacon API's /eth/v1/config/spec: numbers as decimal strings,
+// byte strings as 0x-prefixed hex, and BLOB_SCHEDULE as a list of
+// {EPOCH, MAX_BLOBS_PER_BLOCK} with string values. Encoded as YAML, the
+// result loads back with LoadPreset and LoadConfig.
+func (s *Spec) Values() map[string]any {
+	out := map[string]any{}
+	for _, v := range []reflect.Value{reflect.ValueOf(s.Preset), reflect.ValueOf(s.Config)} {
+		t := v.Type()
+		for i := 0; i < t.NumField(); i++ {
+			tag := t.Field(i).Tag.Get("yaml")
+			if tag == "" || tag == "-" {
+				continue
+			}
+			out[tag] = fieldValue(v.Field(i))
+		}
+	}
+	return out
+}
+
+func fieldValue(f reflect.Value) any {
+	switch {
+	case f.Type() == uint256Type:
+		le := f.Interface().([32]byte)
+		c := Config{TerminalTotalDifficulty: le}
+		return c.TerminalTotalDifficultyInt().String()
+	case f.Type() == blobScheduleType:
+		entries := f.Interface().([]BlobScheduleEntry)
+		list := make([]map[string]string, len(entries))
+		for i, e := range entries {
+			list[i] = map[string]string{
+				"EPOCH":               strconv.FormatUint(uint64(e.Epoch), 10),
+				"MAX_BLOBS_PER_BLOCK": strconv.FormatUint(e.MaxBlobsPerBlock, 10),
+			}
+		}
+		return list
+	}
+	switch f.Kind() {
+	case reflect.Uint64:
+		return strconv.FormatUint(f.Uint(), 10)
+	case reflect.String:
+		return f.String()
+	case reflect.Array:
+		b := make([]byte, f.Len())
+		reflect.Copy(reflect.ValueOf(b), f)
+		return hexString(b)
+	}
+	panic(fmt.Sprintf("spec: no text form for %s", f.Type()))
+}
