@@ -143,3 +143,46 @@ func (s *Spec) ComputeMaxRequestBlobSidecars(f ForkName) uint64 {
 func (s *Spec) ComputeMaxRequestDataColumnSidecars() uint64 {
 	return s.MaxRequestBlocksDeneb * s.NumberOfColumns
 }
+
+// NextForkEpoch returns the first epoch after epoch at which a fork this
+// package implements activates, or, from fulu on, a BLOB_SCHEDULE entry
+// takes effect (a blob-parameter-only fork); FarFutureEpoch if none is
+// scheduled. It is ENRForkID.next_fork_epoch (fulu p2p-interface.md).
+func (s *Spec) NextForkEpoch(epoch Epoch) Epoch {
+	next := FarFutureEpoch
+	for f := Altair; f <= LatestFork; f++ {
+		if e := s.ForkEpoch(f); e > epoch && e < next {
+			next = e
+		}
+	}
+	for _, b := range s.BlobSchedule {
+		if b.Epoch > epoch && b.Epoch < next && b.Epoch >= s.FuluForkEpoch {
+			next = b.Epoch
+		}
+	}
+	return next
+}
+
+// NextForkVersion returns the version of the next regular fork after epoch,
+// or the version at epoch if none is scheduled; blob-parameter-only forks
+// keep the version. It is ENRForkID.next_fork_version.
+func (s *Spec) NextForkVersion(epoch Epoch) Version {
+	current := s.ForkAtEpoch(epoch)
+	for f := current + 1; f <= LatestFork; f++ {
+		if s.ForkEpoch(f) != FarFutureEpoch {
+			return s.ForkVersion(s.ForkAtEpoch(s.ForkEpoch(f)))
+		}
+	}
+	return s.ForkVersion(current)
+}
+
+// NextForkDigest returns the fork digest at NextForkEpoch(epoch), or the
+// zero digest if no fork is scheduled: the ENR's nfd entry (fulu
+// p2p-interface.md, "Next fork digest").
+func (s *Spec) NextForkDigest(genesisValidatorsRoot Root, epoch Epoch) ForkDigest {
+	next := s.NextForkEpoch(epoch)
+	if next == FarFutureEpoch {
+		return ForkDigest{}
+	}
+	return s.ComputeForkDigest(genesisValidatorsRoot, next)
+}

@@ -114,3 +114,45 @@ func TestDerivedNetworkingValues(t *testing.T) {
 		}
 	}
 }
+
+func TestNextFork(t *testing.T) {
+	s := Mainnet()
+	gvr := mustRoot(t, mainnetGenesisValidatorsRoot)
+	for _, tc := range []struct {
+		epoch      Epoch
+		nextEpoch  Epoch
+		nextVer    Version
+		nextDigest string
+	}{
+		{0, 74240, s.AltairForkVersion, "0xafcaaba0"},
+		{74240, 144896, s.BellatrixForkVersion, "0x4a26c58b"},
+		{400000, 411392, s.FuluForkVersion, "0xcc2c5cdb"},
+		{411391, 411392, s.FuluForkVersion, "0xcc2c5cdb"},
+		// Blob-parameter-only forks change the epoch and digest, not the
+		// version.
+		{411392, 412672, s.FuluForkVersion, "0xcb0d1acc"},
+		{412672, 419072, s.FuluForkVersion, "0x8c9f62fe"},
+		{419072, FarFutureEpoch, s.FuluForkVersion, "0x00000000"},
+	} {
+		if got := s.NextForkEpoch(tc.epoch); got != tc.nextEpoch {
+			t.Errorf("NextForkEpoch(%d) = %d, want %d", tc.epoch, got, tc.nextEpoch)
+		}
+		if got := s.NextForkVersion(tc.epoch); got != tc.nextVer {
+			t.Errorf("NextForkVersion(%d) = %s, want %s", tc.epoch, got, tc.nextVer)
+		}
+		if got := s.NextForkDigest(gvr, tc.epoch).String(); got != tc.nextDigest {
+			t.Errorf("NextForkDigest(%d) = %s, want %s", tc.epoch, got, tc.nextDigest)
+		}
+	}
+
+	// Nothing scheduled: the current version, FAR_FUTURE_EPOCH.
+	m := Minimal()
+	if m.NextForkEpoch(5) != FarFutureEpoch || m.NextForkVersion(5) != m.GenesisForkVersion {
+		t.Errorf("minimal next fork: %d %s", m.NextForkEpoch(5), m.NextForkVersion(5))
+	}
+	// Two forks at one epoch: the later one's version.
+	m.AltairForkEpoch, m.BellatrixForkEpoch = 3, 3
+	if got := m.NextForkVersion(0); got != m.BellatrixForkVersion {
+		t.Errorf("NextForkVersion with forks at one epoch = %s", got)
+	}
+}
