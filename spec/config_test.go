@@ -322,3 +322,24 @@ func TestValuesRoundTrip(t *testing.T) {
 		t.Errorf("TERMINAL_TOTAL_DIFFICULTY = %v", got)
 	}
 }
+
+func TestLoadNetworkConfig(t *testing.T) {
+	for _, name := range []string{"mainnet", "minimal"} {
+		s, err := LoadNetworkConfig(readTestdata(t, name+".yaml"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.Preset.Name != name || s.PresetBase != name || s.ConfigName != name {
+			t.Errorf("%s: preset %q, PRESET_BASE %q, CONFIG_NAME %q", name, s.Preset.Name, s.PresetBase, s.ConfigName)
+		}
+	}
+	s, err := LoadNetworkConfig([]byte("CONFIG_NAME: x\n"))
+	if err != nil || s.Preset.Name != "mainnet" || s.SlotsPerEpoch != 32 {
+		t.Errorf("default preset: %v", err)
+	}
+	for _, doc := range []string{"PRESET_BASE: gnosis\n", "PRESET_BASE: [\n", "PRESET_BASE: [a]\n"} {
+		if _, err := LoadNetworkConfig([]byte(doc)); !errors.Is(err, ErrBadConfig) {
+			t.Errorf("%q: err = %v", doc, err)
+		}
+	}
+}

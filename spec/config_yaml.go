@@ -95,6 +95,30 @@ func LoadConfig(data []byte, base Preset) (*Spec, error) {
 	return s, nil
 }
 
+// LoadNetworkConfig is LoadConfig with the preset the config's PRESET_BASE
+// names, "mainnet" (the default when the key is absent) or "minimal". A
+// network with a preset of its own loads it with LoadPreset and passes it
+// to LoadConfig.
+func LoadNetworkConfig(data []byte) (*Spec, error) {
+	var head struct {
+		PresetBase *string `yaml:"PRESET_BASE"`
+	}
+	if err := yaml.Unmarshal(data, &head); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrBadConfig, err)
+	}
+	name := "mainnet"
+	if head.PresetBase != nil {
+		name = *head.PresetBase
+	}
+	switch name {
+	case "mainnet":
+		return LoadConfig(data, MainnetPreset())
+	case "minimal":
+		return LoadConfig(data, MinimalPreset())
+	}
+	return nil, fmt.Errorf("%w: PRESET_BASE %q is not built in; load it with LoadPreset", ErrBadConfig, name)
+}
+
 // Validate checks the rules the specs state for a configuration and the
 // values without which this package's functions would divide by zero or
 // misbehave. The error wraps ErrBadConfig.
