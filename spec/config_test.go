@@ -239,7 +239,6 @@ func TestLoadConfigErrors(t *testing.T) {
 		{"schedule entry incomplete", "BLOB_SCHEDULE:\n  - EPOCH: 500000\n", "BLOB_SCHEDULE"},
 		{"schedule bad number", "BLOB_SCHEDULE:\n  - EPOCH: x\n    MAX_BLOBS_PER_BLOCK: 1\n", "BLOB_SCHEDULE"},
 		{"schedule duplicate epoch", "BLOB_SCHEDULE:\n  - {EPOCH: 500000, MAX_BLOBS_PER_BLOCK: 1}\n  - {EPOCH: 500000, MAX_BLOBS_PER_BLOCK: 2}\n", "two entries"},
-		{"schedule before fulu", "BLOB_SCHEDULE:\n  - {EPOCH: 5, MAX_BLOBS_PER_BLOCK: 1}\n", "FULU_FORK_EPOCH"},
 		{"schedule above limit", "BLOB_SCHEDULE:\n  - {EPOCH: 500000, MAX_BLOBS_PER_BLOCK: 4097}\n", "MAX_BLOB_COMMITMENTS_PER_BLOCK"},
 		{"forks out of order", "CAPELLA_FORK_EPOCH: 200000\nDENEB_FORK_EPOCH: 199999\n", "deneb fork epoch 199999"},
 		{"slot time contradiction", "SECONDS_PER_SLOT: 6\nSLOT_DURATION_MS: 12000\n", "SECONDS_PER_SLOT"},
@@ -257,6 +256,22 @@ func TestLoadConfigErrors(t *testing.T) {
 				t.Errorf("error %q does not mention %q", err, tc.wantErr)
 			}
 		})
+	}
+}
+
+func TestLoadConfigAcceptsScheduleBeforeFulu(t *testing.T) {
+	// As the light-client tests of altair configure it.
+	doc := "BLOB_SCHEDULE:\n  - {EPOCH: 1, MAX_BLOBS_PER_BLOCK: 3}\n  - {EPOCH: 2, MAX_BLOBS_PER_BLOCK: 4}\n"
+	s, err := LoadConfig([]byte(doc), MinimalPreset())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := s.GetBlobParameters(2); got != (BlobParameters{2, 4}) {
+		t.Errorf("GetBlobParameters(2) = %+v", got)
+	}
+	// Fulu is not scheduled, so these are no forks.
+	if got := s.NextForkEpoch(0); got != FarFutureEpoch {
+		t.Errorf("NextForkEpoch(0) = %d", got)
 	}
 }
 
