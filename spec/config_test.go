@@ -358,3 +358,22 @@ func TestLoadNetworkConfig(t *testing.T) {
 		}
 	}
 }
+
+func TestLoadCaseConfig(t *testing.T) {
+	s, err := LoadConfig(readTestdata(t, "case_config_fulu.yaml"), MinimalPreset())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.ForkAtEpoch(0) != Fulu || len(s.BlobSchedule) != 2 {
+		t.Fatalf("fork %s, schedule %v", s.ForkAtEpoch(0), s.BlobSchedule)
+	}
+	// The case of the specs' test_compute_fork_digest at epoch 100 with
+	// fork version 0x06000001 and a zero genesis_validators_root.
+	if got := s.ComputeForkDigest(Root{}, 100).String(); got != "0x44a571e8" {
+		t.Errorf("fork digest %s, want 0x44a571e8", got)
+	}
+	// Keys the case leaves out keep the minimal config's values.
+	if s.MaxRequestBlocks != 1024 || s.MaxBlobsPerBlock != 6 || s.GloasForkEpoch != FarFutureEpoch {
+		t.Errorf("omitted keys lost their defaults")
+	}
+}
