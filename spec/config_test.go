@@ -12,9 +12,9 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-var presetForks = []string{"phase0", "altair", "bellatrix", "capella", "deneb", "electra", "fulu"}
+var configTestForks = []string{"phase0", "altair", "bellatrix", "capella", "deneb", "electra", "fulu"}
 
-func readTestdata(t *testing.T, parts ...string) []byte {
+func readConfigTestdata(t *testing.T, parts ...string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join(append([]string{"testdata", "configs"}, parts...)...))
 	if err != nil {
@@ -27,14 +27,14 @@ func readTestdata(t *testing.T, parts ...string) []byte {
 // included, so that LoadPreset also meets keys it does not know.
 func presetDocs(t *testing.T, name string) [][]byte {
 	var docs [][]byte
-	for _, f := range append(presetForks, "gloas") {
-		docs = append(docs, readTestdata(t, "presets", name, f+".yaml"))
+	for _, f := range append(configTestForks, "gloas") {
+		docs = append(docs, readConfigTestdata(t, "presets", name, f+".yaml"))
 	}
 	return docs
 }
 
-// yamlKeys returns the top-level keys of a YAML mapping.
-func yamlKeys(t *testing.T, doc []byte) map[string]bool {
+// yamlTopKeys returns the top-level keys of a YAML mapping.
+func yamlTopKeys(t *testing.T, doc []byte) map[string]bool {
 	t.Helper()
 	var m map[string]any
 	if err := yaml.Unmarshal(doc, &m); err != nil {
@@ -47,16 +47,16 @@ func yamlKeys(t *testing.T, doc []byte) map[string]bool {
 	return out
 }
 
-func tagsOf(v any) map[string]bool {
+func yamlTagsOf(v any) map[string]bool {
 	out := map[string]bool{}
-	for tag := range fieldsByTag(reflect.TypeOf(v)) {
+	for tag := range yamlFieldsByTag(reflect.TypeOf(v)) {
 		out[tag] = true
 	}
 	return out
 }
 
-// diffFields reports each field whose values differ, by YAML key.
-func diffFields(t *testing.T, what string, got, want any) {
+// diffConfigFields reports each field whose values differ, by YAML key.
+func diffConfigFields(t *testing.T, what string, got, want any) {
 	t.Helper()
 	gv, wv := reflect.ValueOf(got), reflect.ValueOf(want)
 	for i := 0; i < gv.NumField(); i++ {
@@ -79,17 +79,17 @@ func TestPresetMatchesSpecFiles(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			diffFields(t, "preset", got, tc.want)
+			diffConfigFields(t, "preset", got, tc.want)
 
 			// Every key of the phase0..fulu files has a field, and every
 			// field is given by those files.
 			keys := map[string]bool{}
-			for _, f := range presetForks {
-				for k := range yamlKeys(t, readTestdata(t, "presets", tc.name, f+".yaml")) {
+			for _, f := range configTestForks {
+				for k := range yamlTopKeys(t, readConfigTestdata(t, "presets", tc.name, f+".yaml")) {
 					keys[k] = true
 				}
 			}
-			tags := tagsOf(Preset{})
+			tags := yamlTagsOf(Preset{})
 			for k := range keys {
 				if !tags[k] {
 					t.Errorf("preset key %s has no Preset field", k)
@@ -125,16 +125,16 @@ func TestConfigMatchesSpecFiles(t *testing.T) {
 		want *Spec
 	}{{"mainnet", Mainnet()}, {"minimal", Minimal()}} {
 		t.Run(tc.name, func(t *testing.T) {
-			data := readTestdata(t, tc.name+".yaml")
+			data := readConfigTestdata(t, tc.name+".yaml")
 			got, err := LoadConfig(data, tc.want.Preset)
 			if err != nil {
 				t.Fatal(err)
 			}
-			diffFields(t, "config", got.Config, tc.want.Config)
-			diffFields(t, "preset", got.Preset, tc.want.Preset)
+			diffConfigFields(t, "config", got.Config, tc.want.Config)
+			diffConfigFields(t, "preset", got.Preset, tc.want.Preset)
 
-			keys := yamlKeys(t, data)
-			tags := tagsOf(Config{})
+			keys := yamlTopKeys(t, data)
+			tags := yamlTagsOf(Config{})
 			for k := range keys {
 				if !tags[k] && !laterForkConfigKey(k) {
 					t.Errorf("config key %s has no Config field", k)
@@ -213,7 +213,7 @@ BLOB_SCHEDULE:
 	want.DepositContractAddress = Mainnet().DepositContractAddress
 	want.SlotDurationMS = 2000
 	want.BlobSchedule = []BlobScheduleEntry{{20, 12}, {10, 10}}
-	diffFields(t, "config", s.Config, want.Config)
+	diffConfigFields(t, "config", s.Config, want.Config)
 }
 
 func TestLoadConfigErrors(t *testing.T) {
@@ -326,12 +326,12 @@ func TestValuesRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		diffFields(t, "preset", p, s.Preset)
+		diffConfigFields(t, "preset", p, s.Preset)
 		back, err := LoadConfig(doc, p)
 		if err != nil {
 			t.Fatal(err)
 		}
-		diffFields(t, "config", back.Config, s.Config)
+		diffConfigFields(t, "config", back.Config, s.Config)
 	}
 	if got := Mainnet().Values()["TERMINAL_TOTAL_DIFFICULTY"]; got != "58750000000000000000000" {
 		t.Errorf("TERMINAL_TOTAL_DIFFICULTY = %v", got)
@@ -340,7 +340,7 @@ func TestValuesRoundTrip(t *testing.T) {
 
 func TestLoadNetworkConfig(t *testing.T) {
 	for _, name := range []string{"mainnet", "minimal"} {
-		s, err := LoadNetworkConfig(readTestdata(t, name+".yaml"))
+		s, err := LoadNetworkConfig(readConfigTestdata(t, name+".yaml"))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -360,7 +360,7 @@ func TestLoadNetworkConfig(t *testing.T) {
 }
 
 func TestLoadCaseConfig(t *testing.T) {
-	s, err := LoadConfig(readTestdata(t, "case_config_fulu.yaml"), MinimalPreset())
+	s, err := LoadConfig(readConfigTestdata(t, "case_config_fulu.yaml"), MinimalPreset())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -24,7 +24,7 @@ var ErrBadConfig = errors.New("bad config")
 func LoadPreset(base Preset, docs ...[]byte) (Preset, error) {
 	p := base
 	for i, doc := range docs {
-		err := decodeFlat(doc, reflect.ValueOf(&p).Elem(), func(string, *yaml.Node) (bool, error) {
+		err := yamlDecodeFlat(doc, reflect.ValueOf(&p).Elem(), func(string, *yaml.Node) (bool, error) {
 			return false, nil
 		})
 		if err != nil {
@@ -56,12 +56,12 @@ func LoadConfig(data []byte, base Preset) (*Spec, error) {
 
 	var secondsPerSlot *uint64
 	haveSlotDuration := false
-	err := decodeFlat(data, reflect.ValueOf(&c).Elem(), func(key string, n *yaml.Node) (bool, error) {
+	err := yamlDecodeFlat(data, reflect.ValueOf(&c).Elem(), func(key string, n *yaml.Node) (bool, error) {
 		switch key {
 		case "SLOT_DURATION_MS":
 			haveSlotDuration = true
 		case "SECONDS_PER_SLOT":
-			v, err := parseUint64(n)
+			v, err := yamlUint64(n)
 			if err != nil {
 				return true, fmt.Errorf("%w: SECONDS_PER_SLOT: %v", ErrBadConfig, err)
 			}
@@ -167,11 +167,11 @@ func (s *Spec) Validate() error {
 	return nil
 }
 
-// decodeFlat decodes a YAML mapping of KEY: value into the fields of the
+// yamlDecodeFlat decodes a YAML mapping of KEY: value into the fields of the
 // struct dst by their yaml tags. special is called first for every key; if
 // it reports the key handled, the field lookup is skipped. Unknown keys are
 // ignored.
-func decodeFlat(data []byte, dst reflect.Value, special func(string, *yaml.Node) (bool, error)) error {
+func yamlDecodeFlat(data []byte, dst reflect.Value, special func(string, *yaml.Node) (bool, error)) error {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return fmt.Errorf("%w: %v", ErrBadConfig, err)
@@ -182,7 +182,7 @@ func decodeFlat(data []byte, dst reflect.Value, special func(string, *yaml.Node)
 	if doc.Kind != yaml.DocumentNode || len(doc.Content) != 1 || doc.Content[0].Kind != yaml.MappingNode {
 		return fmt.Errorf("%w: expected a mapping of KEY: value", ErrBadConfig)
 	}
-	fields := fieldsByTag(dst.Type())
+	fields := yamlFieldsByTag(dst.Type())
 	m := doc.Content[0]
 	seen := map[string]bool{}
 	for i := 0; i+1 < len(m.Content); i += 2 {
@@ -203,14 +203,14 @@ func decodeFlat(data []byte, dst reflect.Value, special func(string, *yaml.Node)
 		if !ok {
 			continue
 		}
-		if err := setField(dst.Field(idx), v); err != nil {
+		if err := yamlSetField(dst.Field(idx), v); err != nil {
 			return fmt.Errorf("%w: line %d: %s: %v", ErrBadConfig, v.Line, key, err)
 		}
 	}
 	return nil
 }
 
-func fieldsByTag(t reflect.Type) map[string]int {
+func yamlFieldsByTag(t reflect.Type) map[string]int {
 	out := map[string]int{}
 	for i := 0; i < t.NumField(); i++ {
 		tag := t.Field(i).Tag.Get("yaml")
@@ -226,17 +226,17 @@ var (
 	blobScheduleType = reflect.TypeOf([]BlobScheduleEntry(nil))
 )
 
-func setField(f reflect.Value, n *yaml.Node) error {
+func yamlSetField(f reflect.Value, n *yaml.Node) error {
 	switch {
 	case f.Type() == uint256Type:
-		v, err := parseUint256(n)
+		v, err := yamlUint256(n)
 		if err != nil {
 			return err
 		}
 		f.Set(reflect.ValueOf(v))
 		return nil
 	case f.Type() == blobScheduleType:
-		v, err := parseBlobSchedule(n)
+		v, err := yamlBlobSchedule(n)
 		if err != nil {
 			return err
 		}
@@ -245,7 +245,7 @@ func setField(f reflect.Value, n *yaml.Node) error {
 	}
 	switch f.Kind() {
 	case reflect.Uint64:
-		v, err := parseUint64(n)
+		v, err := yamlUint64(n)
 		if err != nil {
 			return err
 		}
@@ -259,7 +259,7 @@ func setField(f reflect.Value, n *yaml.Node) error {
 		if f.Type().Elem().Kind() != reflect.Uint8 {
 			return fmt.Errorf("unsupported field type %s", f.Type())
 		}
-		b, err := parseHexBytes(n, f.Len())
+		b, err := yamlHexBytes(n, f.Len())
 		if err != nil {
 			return err
 		}
@@ -270,16 +270,16 @@ func setField(f reflect.Value, n *yaml.Node) error {
 	return nil
 }
 
-// scalar returns the text of a scalar node; quoted scalars are accepted,
+// yamlScalar returns the text of a scalar node; quoted scalars are accepted,
 // since the Beacon API and some network configs quote every value.
-func scalar(n *yaml.Node) (string, error) {
+func yamlScalar(n *yaml.Node) (string, error) {
 	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
-		return "", fmt.Errorf("want a value, got %s", nodeKind(n))
+		return "", fmt.Errorf("want a value, got %s", yamlNodeKind(n))
 	}
 	return strings.TrimSpace(n.Value), nil
 }
 
-func nodeKind(n *yaml.Node) string {
+func yamlNodeKind(n *yaml.Node) string {
 	switch n.Kind {
 	case yaml.SequenceNode:
 		return "a list"
@@ -291,8 +291,8 @@ func nodeKind(n *yaml.Node) string {
 	return "nothing"
 }
 
-func parseUint64(n *yaml.Node) (uint64, error) {
-	s, err := scalar(n)
+func yamlUint64(n *yaml.Node) (uint64, error) {
+	s, err := yamlScalar(n)
 	if err != nil {
 		return 0, err
 	}
@@ -303,8 +303,8 @@ func parseUint64(n *yaml.Node) (uint64, error) {
 	return v, nil
 }
 
-func parseUint256(n *yaml.Node) ([32]byte, error) {
-	s, err := scalar(n)
+func yamlUint256(n *yaml.Node) ([32]byte, error) {
+	s, err := yamlScalar(n)
 	if err != nil {
 		return [32]byte{}, err
 	}
@@ -328,8 +328,8 @@ func uint256LE(v *big.Int) ([32]byte, error) {
 	return out, nil
 }
 
-func parseHexBytes(n *yaml.Node, size int) ([]byte, error) {
-	s, err := scalar(n)
+func yamlHexBytes(n *yaml.Node, size int) ([]byte, error) {
+	s, err := yamlScalar(n)
 	if err != nil {
 		return nil, err
 	}
@@ -346,14 +346,14 @@ func parseHexBytes(n *yaml.Node, size int) ([]byte, error) {
 	return b, nil
 }
 
-func parseBlobSchedule(n *yaml.Node) ([]BlobScheduleEntry, error) {
+func yamlBlobSchedule(n *yaml.Node) ([]BlobScheduleEntry, error) {
 	if n.Kind != yaml.SequenceNode {
-		return nil, fmt.Errorf("want a list of {EPOCH, MAX_BLOBS_PER_BLOCK}, got %s", nodeKind(n))
+		return nil, fmt.Errorf("want a list of {EPOCH, MAX_BLOBS_PER_BLOCK}, got %s", yamlNodeKind(n))
 	}
 	out := make([]BlobScheduleEntry, 0, len(n.Content))
 	for i, item := range n.Content {
 		if item.Kind != yaml.MappingNode {
-			return nil, fmt.Errorf("entry %d: want a mapping, got %s", i, nodeKind(item))
+			return nil, fmt.Errorf("entry %d: want a mapping, got %s", i, yamlNodeKind(item))
 		}
 		var e BlobScheduleEntry
 		var haveEpoch, haveMax bool
@@ -362,10 +362,10 @@ func parseBlobSchedule(n *yaml.Node) ([]BlobScheduleEntry, error) {
 			switch item.Content[j].Value {
 			case "EPOCH":
 				var v uint64
-				v, err = parseUint64(item.Content[j+1])
+				v, err = yamlUint64(item.Content[j+1])
 				e.Epoch, haveEpoch = Epoch(v), true
 			case "MAX_BLOBS_PER_BLOCK":
-				e.MaxBlobsPerBlock, err = parseUint64(item.Content[j+1])
+				e.MaxBlobsPerBlock, err = yamlUint64(item.Content[j+1])
 				haveMax = true
 			}
 			if err != nil {
@@ -394,13 +394,13 @@ func (s *Spec) Values() map[string]any {
 			if tag == "" || tag == "-" {
 				continue
 			}
-			out[tag] = fieldValue(v.Field(i))
+			out[tag] = valueText(v.Field(i))
 		}
 	}
 	return out
 }
 
-func fieldValue(f reflect.Value) any {
+func valueText(f reflect.Value) any {
 	switch {
 	case f.Type() == uint256Type:
 		le := f.Interface().([32]byte)

@@ -8,7 +8,7 @@ import (
 	zrnt "github.com/protolambda/zrnt/eth2/beacon/common"
 )
 
-func mustRoot(t *testing.T, s string) Root {
+func rootFromHex(t *testing.T, s string) Root {
 	t.Helper()
 	var r Root
 	if err := r.UnmarshalText([]byte(s)); err != nil {
@@ -23,7 +23,7 @@ const mainnetGenesisValidatorsRoot = "0x4b363db94e286120d76eb905340fdd4e54bfe9f0
 
 func TestMainnetForkDigests(t *testing.T) {
 	s := Mainnet()
-	gvr := mustRoot(t, mainnetGenesisValidatorsRoot)
+	gvr := rootFromHex(t, mainnetGenesisValidatorsRoot)
 	// The digests of the gossip topics of mainnet, /eth2/<digest>/...
 	for _, tc := range []struct {
 		fork   ForkName
@@ -133,7 +133,7 @@ func TestFuluForkDigestBeforeSchedule(t *testing.T) {
 	// Between FULU_FORK_EPOCH and the first BLOB_SCHEDULE entry the blob
 	// parameters are electra's, and they are still XORed in.
 	s := Mainnet()
-	gvr := mustRoot(t, mainnetGenesisValidatorsRoot)
+	gvr := rootFromHex(t, mainnetGenesisValidatorsRoot)
 	base := ComputeBaseForkDigest(s.FuluForkVersion, gvr)
 	var buf [16]byte
 	buf[0], buf[1], buf[2] = byte(s.ElectraForkEpoch), byte(s.ElectraForkEpoch>>8), byte(s.ElectraForkEpoch>>16)

@@ -117,7 +117,7 @@ func TestDerivedNetworkingValues(t *testing.T) {
 
 func TestNextFork(t *testing.T) {
 	s := Mainnet()
-	gvr := mustRoot(t, mainnetGenesisValidatorsRoot)
+	gvr := rootFromHex(t, mainnetGenesisValidatorsRoot)
 	for _, tc := range []struct {
 		epoch      Epoch
 		nextEpoch  Epoch

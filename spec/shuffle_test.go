@@ -9,7 +9,7 @@ import (
 	zrnt "github.com/protolambda/zrnt/eth2/beacon/common"
 )
 
-func testSeeds() [][32]byte {
+func shuffleTestSeeds() [][32]byte {
 	seeds := [][32]byte{{}, {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff}}
 	for i := 0; i < 4; i++ {
 		seeds = append(seeds, sha256.Sum256([]byte(fmt.Sprintf("seed %d", i))))
@@ -23,7 +23,7 @@ var shuffleSizes = []uint64{0, 1, 2, 3, 5, 10, 33, 100, 255, 256, 257, 511, 512,
 
 func TestShuffledPermutationMatchesShuffledIndex(t *testing.T) {
 	for _, s := range []*Spec{Mainnet(), Minimal()} {
-		for _, seed := range testSeeds() {
+		for _, seed := range shuffleTestSeeds() {
 			for _, n := range shuffleSizes {
 				perm := s.ComputeShuffledPermutation(n, seed)
 				if uint64(len(perm)) != n {
@@ -103,7 +103,7 @@ func TestComputeShuffledIndexOutOfRange(t *testing.T) {
 // TestShuffleAgainstZrnt compares with an independent implementation.
 func TestShuffleAgainstZrnt(t *testing.T) {
 	for _, s := range []*Spec{Mainnet(), Minimal()} {
-		for _, seed := range testSeeds() {
+		for _, seed := range shuffleTestSeeds() {
 			for _, n := range []uint64{1, 2, 33, 1000} {
 				perm := s.ComputeShuffledPermutation(n, seed)
 				for i := uint64(0); i < n; i++ {
