@@ -128,3 +128,78 @@ func shuffleList[T any](rounds uint64, list []T, seed *[32]byte) {
 		}
 	}
 }
+
+// ComputeCommittee returns the committee corresponding to indices, seed,
+// index and committee count (compute_committee, phase0 beacon-chain.md). It
+// shuffles one position at a time, as the spec does; to build every
+// committee of an epoch, shuffle the indices once with ShuffleList and
+// slice the result the same way.
+func (s *Spec) ComputeCommittee(indices []ValidatorIndex, seed [32]byte, index, count uint64) ([]ValidatorIndex, error) {
+	if index >= count {
+		return nil, fmt.Errorf("%w: committee %d of %d", ErrShuffleIndex, index, count)
+	}
+	n := uint64(len(indices))
+	start, end := n*index/count, n*(index+1)/count
+	committee := make([]ValidatorIndex, 0, end-start)
+	for i := start; i < end; i++ {
+		j, err := s.ComputeShuffledIndex(i, n, seed)
+		if err != nil {
+			return nil, err
+		}
+		committee = append(committee, indices[j])
+	}
+	return committee, nil
+}
+
+// ErrNoCandidates is returned by ComputeProposerIndex for an empty
+// candidate list.
+var ErrNoCandidates = errors.New("no proposer candidates")
+
+// ComputeProposerIndex returns from indices a random index sampled by
+// effective balance (compute_proposer_index, phase0 beacon-chain.md,
+// modified in electra to draw 16-bit random values and weigh against
+// MAX_EFFECTIVE_BALANCE_ELECTRA). The state enters only through
+// effectiveBalance, which returns state.validators[i].effective_balance;
+// fork selects the version of the function.
+func (s *Spec) ComputeProposerIndex(fork ForkName, indices []ValidatorIndex, seed [32]byte, effectiveBalance func(ValidatorIndex) Gwei) (ValidatorIndex, error) {
+	if len(indices) == 0 {
+		return 0, ErrNoCandidates
+	}
+	total := uint64(len(indices))
+	var buf [40]byte
+	copy(buf[:32], seed[:])
+	// hash(seed + uint_to_bytes(i // perHash)) serves perHash consecutive
+	// draws: 32 random bytes, or from electra 16 two-byte values.
+	perHash := uint64(32)
+	if fork >= Electra {
+		perHash = 16
+	}
+	var randomBytes [32]byte
+	block := ^uint64(0)
+	for i := uint64(0); ; i++ {
+		shuffled, err := s.ComputeShuffledIndex(i%total, total, seed)
+		if err != nil {
+			return 0, err
+		}
+		candidate := indices[shuffled]
+		if b := i / perHash; b != block {
+			binary.LittleEndian.PutUint64(buf[32:], b)
+			randomBytes, block = sha256.Sum256(buf[:]), b
+		}
+		effective := uint64(effectiveBalance(candidate))
+		if fork >= Electra {
+			const maxRandomValue = 1<<16 - 1
+			offset := i % 16 * 2
+			randomValue := uint64(binary.LittleEndian.Uint16(randomBytes[offset : offset+2]))
+			if effective*maxRandomValue >= uint64(s.MaxEffectiveBalanceElectra)*randomValue {
+				return candidate, nil
+			}
+		} else {
+			const maxRandomByte = 1<<8 - 1
+			randomByte := uint64(randomBytes[i%32])
+			if effective*maxRandomByte >= uint64(s.MaxEffectiveBalance)*randomByte {
+				return candidate, nil
+			}
+		}
+	}
+}

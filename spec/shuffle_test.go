@@ -145,3 +145,72 @@ func BenchmarkComputeShuffledIndex(b *testing.B) {
 		s.ComputeShuffledIndex(uint64(i)%1_000_000, 1_000_000, seed)
 	}
 }
+
+func TestComputeCommittee(t *testing.T) {
+	s := Minimal()
+	seed := sha256.Sum256([]byte("committee"))
+	indices := make([]ValidatorIndex, 103)
+	for i := range indices {
+		indices[i] = ValidatorIndex(1000 + i)
+	}
+	shuffled := append([]ValidatorIndex{}, indices...)
+	ShuffleList(s, shuffled, seed)
+	const count = 7
+	total := 0
+	for k := uint64(0); k < count; k++ {
+		committee, err := s.ComputeCommittee(indices, seed, k, count)
+		if err != nil {
+			t.Fatal(err)
+		}
+		start, end := len(indices)*int(k)/count, len(indices)*int(k+1)/count
+		if fmt.Sprint(committee) != fmt.Sprint(shuffled[start:end]) {
+			t.Errorf("committee %d = %v, want %v", k, committee, shuffled[start:end])
+		}
+		total += len(committee)
+	}
+	if total != len(indices) {
+		t.Errorf("committees hold %d members, want %d", total, len(indices))
+	}
+	if _, err := s.ComputeCommittee(indices, seed, count, count); !errors.Is(err, ErrShuffleIndex) {
+		t.Errorf("committee out of range: %v", err)
+	}
+}
+
+// TestComputeProposerIndex checks against values computed by the specs'
+// pyspec (eth-consensus-specs 1.7.0b4, minimal preset): 50 validators with
+// the effective balances below, candidates 0, 3, 6, ..., 48, and seeds
+// sha256("proposer" ‖ k) for k = 0..5.
+func TestComputeProposerIndex(t *testing.T) {
+	s := Minimal()
+	for _, tc := range []struct {
+		fork ForkName
+		max  Gwei
+		want []ValidatorIndex
+	}{
+		{Phase0, s.MaxEffectiveBalance, []ValidatorIndex{18, 27, 48, 33, 33, 45}},
+		{Electra, s.MaxEffectiveBalanceElectra, []ValidatorIndex{30, 21, 39, 33, 12, 33}},
+		{Fulu, s.MaxEffectiveBalanceElectra, []ValidatorIndex{30, 21, 39, 33, 12, 33}},
+	} {
+		balance := func(i ValidatorIndex) Gwei {
+			h := sha256.Sum256([]byte{byte(i)})
+			return (Gwei(h[0])%(tc.max/1_000_000_000) + 1) * 1_000_000_000
+		}
+		var indices []ValidatorIndex
+		for i := ValidatorIndex(0); i < 50; i += 3 {
+			indices = append(indices, i)
+		}
+		for k, want := range tc.want {
+			seed := sha256.Sum256(append([]byte("proposer"), byte(k)))
+			got, err := s.ComputeProposerIndex(tc.fork, indices, seed, balance)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != want {
+				t.Errorf("%s seed %d: proposer %d, want %d", tc.fork, k, got, want)
+			}
+		}
+	}
+	if _, err := s.ComputeProposerIndex(Phase0, nil, [32]byte{}, nil); !errors.Is(err, ErrNoCandidates) {
+		t.Errorf("no candidates: %v", err)
+	}
+}
