@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Report is the outcome of a run, one result per selected case.
@@ -53,9 +54,9 @@ func (r *Report) Totals() (passed, failed, skipped int) {
 	return
 }
 
-// ExitCode is ExitFailed if any case failed and ExitOK otherwise: not-implemented cases
-// are reported by name but do not fail the run, so that the run stays
-// useful while runners are being written.
+// ExitCode is ExitFailed if any case failed and ExitOK otherwise:
+// not-implemented cases are reported by name but do not fail the run, so
+// that the run stays useful while runners are being written.
 func (r *Report) ExitCode() int {
 	if _, failed, _ := r.Totals(); failed > 0 {
 		return ExitFailed
@@ -139,15 +140,13 @@ func errorLine(err error, max int) string {
 	}
 	if len(s) > max {
 		cut := max
-		for cut > 0 && !isRuneStart(s[cut]) {
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
 			cut--
 		}
 		s = s[:cut] + "..."
 	}
 	return s
 }
-
-func isRuneStart(b byte) bool { return b&0xC0 != 0x80 }
 
 const (
 	failLineMax   = 200
