@@ -198,3 +198,31 @@ func TestAgainstZrnt(t *testing.T) {
 		}
 	}
 }
+
+// TestRootsMatchContainers checks the direct hashing of ComputeForkDataRoot
+// and ComputeSigningRoot against hash_tree_root of the ForkData and
+// SigningData containers.
+func TestRootsMatchContainers(t *testing.T) {
+	schema := Mainnet().Schema(Phase0)
+	for i := 0; i < 20; i++ {
+		h := sha256.Sum256([]byte{byte(i), 'r'})
+		var v Version
+		copy(v[:], h[:4])
+		gvr := Root(sha256.Sum256(h[:]))
+		want, err := HashTreeRoot(schema, &ForkData{CurrentVersion: v, GenesisValidatorsRoot: gvr})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := ComputeForkDataRoot(v, gvr); got != want {
+			t.Fatalf("ComputeForkDataRoot = %s, hash_tree_root(ForkData) = %s", got, want)
+		}
+		domain := ComputeDomain(DomainRandao, v, gvr)
+		want, err = HashTreeRoot(schema, &SigningData{ObjectRoot: gvr, Domain: domain})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := ComputeSigningRoot(gvr, domain); got != want {
+			t.Fatalf("ComputeSigningRoot = %s, hash_tree_root(SigningData) = %s", got, want)
+		}
+	}
+}
