@@ -50,10 +50,12 @@ func flipOf(pivot, x, n uint64) uint64 {
 }
 
 // ComputeShuffledIndex returns the shuffled index corresponding to seed
-// (and indexCount) (compute_shuffled_index, phase0 beacon-chain.md). It
-// takes O(SHUFFLE_ROUND_COUNT) hashes; to shuffle a whole list use
-// ComputeShuffledPermutation or ShuffleList, which give the same result
-// with one hash per 256 positions per round.
+// (and indexCount) (compute_shuffled_index, phase0 beacon-chain.md). The
+// specs now define it as compute_shuffled_permutation(...)[index]; this is
+// the earlier per-index form of the same function, which follows one index
+// through the rounds in O(SHUFFLE_ROUND_COUNT) hashes. To shuffle a whole
+// list use ComputeShuffledPermutation or ShuffleList, which take one hash
+// per 256 positions per round.
 func (s *Spec) ComputeShuffledIndex(index, indexCount uint64, seed [32]byte) (uint64, error) {
 	if index >= indexCount {
 		return 0, fmt.Errorf("%w: index %d, count %d", ErrShuffleIndex, index, indexCount)
