@@ -58,27 +58,21 @@ func TestLocate(t *testing.T) {
 
 	// Later candidates are used only when the earlier ones are absent, so
 	// create them from the last to the first.
-	home := mkVectorRoot(t, filepath.Join(base, "home", ".cache", "quetzal", "consensus-spec-tests", "v9.9.9"))
+	homeGen := mkVectorRoot(t, filepath.Join(base, "home", ".cache", "quetzal", "consensus-spec-tests", "v9.9.9"))
+	homeRelease := filepath.Join(base, "home", ".cache", "quetzal", "consensus-spec-tests", "v9.9.9-release")
 	xdg := mkVectorRoot(t, filepath.Join(base, "xdg", "quetzal", "consensus-spec-tests", "v9.9.9"))
 	qcache := mkVectorRoot(t, filepath.Join(base, "qcache", "consensus-spec-tests", "v9.9.9"))
 	shared := filepath.Join(base, "shared", "consensus-spec-tests", "v9.9.9")
 	envRoot := filepath.Join(base, "env")
-	envVersioned := filepath.Join(base, "env2")
 	steps := []struct {
 		setup func()
 		want  string
 	}{
-		{func() {}, home},
+		{func() {}, homeGen},
+		{func() { mkVectorRoot(t, homeRelease) }, homeRelease},
 		{func() { env["XDG_CACHE_HOME"] = filepath.Join(base, "xdg") }, xdg},
 		{func() { env["QUETZAL_CACHE"] = filepath.Dir(filepath.Dir(qcache)) }, qcache},
 		{func() { mkVectorRoot(t, shared) }, shared},
-		// $QUETZAL_SPEC_TESTS set but empty of vectors falls through.
-		{func() { env["QUETZAL_SPEC_TESTS"] = filepath.Join(base, "nothing") }, shared},
-		// It may name the vector root or the directory of versions.
-		{func() {
-			mkVectorRoot(t, filepath.Join(envVersioned, "v9.9.9"))
-			env["QUETZAL_SPEC_TESTS"] = envVersioned
-		}, filepath.Join(envVersioned, "v9.9.9")},
 		{func() { env["QUETZAL_SPEC_TESTS"] = mkVectorRoot(t, envRoot) }, envRoot},
 	}
 	for i, s := range steps {
@@ -91,6 +85,13 @@ func TestLocate(t *testing.T) {
 			t.Errorf("step %d: reference %s without reference vectors", i, loc.Reference)
 		}
 	}
+	// $QUETZAL_SPEC_TESTS without vectors is an error, not a reason to look
+	// elsewhere.
+	env["QUETZAL_SPEC_TESTS"] = filepath.Join(base, "nothing")
+	if loc, err := locate(); err == nil || errors.Is(err, ErrNoVectors) || !strings.Contains(err.Error(), "QUETZAL_SPEC_TESTS") {
+		t.Errorf("QUETZAL_SPEC_TESTS without tests/: %+v, %v", loc, err)
+	}
+	env["QUETZAL_SPEC_TESTS"] = envRoot
 	ref := mkVectorRoot(t, filepath.Join(base, "qcache", "reference-vectors", "v9.9.9"))
 	if loc, _ := locate(); loc.Reference != ref {
 		t.Errorf("reference = %q, want %s", loc.Reference, ref)

@@ -76,14 +76,15 @@ type Located struct {
 	Reference string // "" when there are no reference vectors
 }
 
-// Locate finds the vectors the same way scripts/vectors.sh places them:
-// the version comes from the version file of the module containing dir, and
-// the official vectors are the first vector root among $QUETZAL_SPEC_TESTS
-// (itself or its <version> subdirectory), <repo>/../shared/consensus-spec-
-// tests/<version>, and <cache>/consensus-spec-tests/<version>, where <cache>
-// is ${QUETZAL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/quetzal}. The reference
-// vectors are <cache>/reference-vectors/<version> if present.
-// getenv is os.Getenv outside tests.
+// Locate finds the vectors where scripts/vectors.sh puts them. The version
+// comes from the version file of the module containing dir. The official
+// vectors are $QUETZAL_SPEC_TESTS if set (it must then be a vector root),
+// else the first vector root among <repo>/../shared/consensus-spec-tests/
+// <version>, <cache>/consensus-spec-tests/<version>-release (the release
+// tarballs) and <cache>/consensus-spec-tests/<version> (generated with the
+// pyspec), where <cache> is ${QUETZAL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/
+// quetzal}. The reference vectors are <cache>/reference-vectors/<version> if
+// present. getenv is os.Getenv outside tests.
 func Locate(getenv func(string) string, dir string) (Located, error) {
 	root, err := ModuleRoot(dir)
 	if err != nil {
@@ -94,18 +95,24 @@ func Locate(getenv func(string) string, dir string) (Located, error) {
 		return Located{}, fmt.Errorf("%w: cannot tell the spec version: %v", ErrNoVectors, err)
 	}
 	loc := Located{Version: version}
-
-	var candidates []string
-	if env := getenv("QUETZAL_SPEC_TESTS"); env != "" {
-		candidates = append(candidates, env, filepath.Join(env, version))
-	}
-	candidates = append(candidates, filepath.Join(filepath.Dir(root), "shared", "consensus-spec-tests", version))
 	cache := quetzalCacheDir(getenv)
-	if cache != "" {
-		candidates = append(candidates, filepath.Join(cache, "consensus-spec-tests", version))
-		if ref := filepath.Join(cache, "reference-vectors", version); isVectorRoot(ref) {
-			loc.Reference = ref
+	if ref := filepath.Join(cache, "reference-vectors", version); cache != "" && isVectorRoot(ref) {
+		loc.Reference = ref
+	}
+
+	// An explicit location is used as given, never passed over silently.
+	if env := getenv("QUETZAL_SPEC_TESTS"); env != "" {
+		if !isVectorRoot(env) {
+			return loc, fmt.Errorf("QUETZAL_SPEC_TESTS=%s has no tests/ directory", env)
 		}
+		loc.Official = env
+		return loc, nil
+	}
+	candidates := []string{filepath.Join(filepath.Dir(root), "shared", "consensus-spec-tests", version)}
+	if cache != "" {
+		candidates = append(candidates,
+			filepath.Join(cache, "consensus-spec-tests", version+"-release"),
+			filepath.Join(cache, "consensus-spec-tests", version))
 	}
 	for _, c := range candidates {
 		if isVectorRoot(c) {

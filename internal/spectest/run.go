@@ -126,7 +126,8 @@ func walkCaseDirs(dir string, parts *[caseDepth]string, depth int, fn func(dir s
 
 // eachSubdir calls fn for each subdirectory of dir in name order, following
 // symlinks (vector caches are often linked into place) and ignoring plain
-// files such as READMEs.
+// files such as READMEs and hidden directories (work in progress of the
+// scripts that fill a cache, editor and VCS metadata).
 func eachSubdir(dir string, fn func(name, path string) error) error {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
@@ -134,6 +135,9 @@ func eachSubdir(dir string, fn func(name, path string) error) error {
 	}
 	for _, e := range entries {
 		p := filepath.Join(dir, e.Name())
+		if strings.HasPrefix(e.Name(), ".") {
+			continue
+		}
 		if !e.IsDir() && !(e.Type()&os.ModeSymlink != 0 && statIsDir(p)) {
 			continue
 		}

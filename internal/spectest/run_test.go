@@ -219,12 +219,15 @@ func TestRunCatchesPanics(t *testing.T) {
 	}
 }
 
-// The walk must skip stray files and follow symlinked directories, since a
-// vector cache is often linked into place.
+// The walk must skip stray files and hidden directories and follow
+// symlinked directories, since a vector cache is often linked into place.
 func TestCollectFilesAndSymlinks(t *testing.T) {
 	root := selftestTree(t, map[string]string{"minimal/phase0/selftest_data/ops/s/c": "pass"})
 	other := selftestTree(t, map[string]string{"general/phase0/selftest_data/ops/s/linked": "pass"})
 	tests := filepath.Join(root, "tests")
+	if err := os.MkdirAll(filepath.Join(tests, "minimal/phase0/selftest_data/.staging/s/c"), 0o755); err != nil {
+		t.Fatal(err)
+	}
 	for _, f := range []string{"README.md", "minimal/phase0/.DS_Store", "minimal/phase0/selftest_data/ops/s/notes.txt"} {
 		if err := os.WriteFile(filepath.Join(tests, f), nil, 0o644); err != nil {
 			t.Fatal(err)
