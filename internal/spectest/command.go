@@ -79,7 +79,11 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	// An empty selection is almost always a mistyped -run; passing it
 	// silently would let a CI job test nothing.
 	if len(cases) == 0 {
-		fmt.Fprintf(stderr, "spectest: no cases matched -run %q\n", *run)
+		if *run == "" {
+			fmt.Fprintf(stderr, "spectest: the vectors hold no cases\n")
+		} else {
+			fmt.Fprintf(stderr, "spectest: no cases matched -run %q\n", *run)
+		}
 		return ExitSetup
 	}
 	executeWithProgress(cases, *workers, stderr)

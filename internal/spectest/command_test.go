@@ -157,6 +157,7 @@ func TestMainExitCodes(t *testing.T) {
 		{"stray argument", []string{"extra"}, ExitSetup},
 		{"unknown flag", []string{"-nope"}, ExitSetup},
 		{"vectors without tests", []string{"-vectors", t.TempDir()}, ExitSetup},
+		{"vectors without cases", []string{"-vectors", mkVectorRoot(t, t.TempDir())}, ExitSetup},
 		{"unwritable json", []string{"-run", "/ok_", "-json", filepath.Join(t.TempDir(), "no", "such", "dir.json")}, ExitSetup},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
