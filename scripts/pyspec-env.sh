@@ -35,7 +35,7 @@
 # Environment:
 #   XDG_CACHE_HOME        cache base (default ~/.cache); the cache is
 #                         $XDG_CACHE_HOME/quetzal (override: QUETZAL_CACHE)
-#   PYSPEC_DEBIAN_MIRROR  Debian mirror (default http://deb.debian.org/debian)
+#   PYSPEC_DEBIAN_MIRROR  Debian mirror (default: debootstrap's default mirror)
 #   PYSPEC_SUITE          Debian suite (default trixie)
 set -euo pipefail
 
@@ -45,7 +45,7 @@ REQUIREMENTS="$SCRIPT_DIR/pyspec-requirements.txt"
 
 QUETZAL_CACHE=${QUETZAL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/quetzal}
 SUITE=${PYSPEC_SUITE:-trixie}
-MIRROR=${PYSPEC_DEBIAN_MIRROR:-http://deb.debian.org/debian}
+MIRROR=${PYSPEC_DEBIAN_MIRROR:-}
 ENV_DIR="$QUETZAL_CACHE/pyspec-env"
 ROOTFS="$ENV_DIR/$SUITE-root"
 ROOTFS_MARKER="$ROOTFS/.quetzal-rootfs-complete"
@@ -83,7 +83,7 @@ ensure_rootfs() {
 	log "debootstrap $SUITE into $ROOTFS (about 1 minute)"
 	local start=$SECONDS
 	if ! debootstrap --variant=minbase --include=python3,python3-venv,ca-certificates \
-		"$SUITE" "$tmp" "$MIRROR" >"$ENV_DIR/debootstrap.log" 2>&1; then
+		"$SUITE" "$tmp" ${MIRROR:+"$MIRROR"} >"$ENV_DIR/debootstrap.log" 2>&1; then
 		tail -n 20 "$ENV_DIR/debootstrap.log" >&2
 		die "debootstrap failed (full log: $ENV_DIR/debootstrap.log)"
 	fi
@@ -91,6 +91,13 @@ ensure_rootfs() {
 	mv "$tmp" "$ROOTFS"
 	touch "$ROOTFS_MARKER"
 	log "root file system ready in $((SECONDS - start))s"
+}
+
+# sync_file SRC DST: copy SRC over DST if they differ, atomically (parallel
+# runs may be reading DST).
+sync_file() {
+	cmp -s "$1" "$2" && return
+	cp "$1" "$2.tmp.$$" && mv -f "$2.tmp.$$" "$2"
 }
 
 # in_root CMD...: run CMD chrooted in a private mount namespace, with the
@@ -117,8 +124,8 @@ in_root() {
 		HTTP_PROXY HTTPS_PROXY no_proxy NO_PROXY ${PYSPEC_PASS_ENV:-}; do
 		[ -n "${!v+x}" ] && envs+=("$v=${!v}")
 	done
-	[ -r "$HOST_CA" ] && cp "$HOST_CA" "$ROOTFS/etc/ssl/quetzal-host-ca.crt"
-	cp /etc/resolv.conf "$ROOTFS/etc/resolv.conf" 2>/dev/null || true
+	[ -r "$HOST_CA" ] && sync_file "$HOST_CA" "$ROOTFS/etc/ssl/quetzal-host-ca.crt"
+	[ -r /etc/resolv.conf ] && sync_file /etc/resolv.conf "$ROOTFS/etc/resolv.conf"
 	# The mount script gets the root, the bind list and the working directory as
 	# arguments, then the command after "--".
 	unshare --mount --propagation private -- bash -euc '
