@@ -5,11 +5,21 @@ import "github.com/quetzal-eth/quetzal/ssz"
 // blockContainers calls add, under its spec name, for every container of
 // blocks, operations, execution payloads, blobs, data columns and the
 // validator and gossip messages that exists at fork f.
+//
+// Fulu's documents drop BlobSidecar and BlobIdentifier (data columns
+// replace blob sidecars), so the table stops them at electra as the spec
+// does; the Go types remain for the blocks of earlier forks.
 func blockContainers(f ForkName, add func(name string, newObj func() ssz.Object)) {
 	type entry struct {
 		since  ForkName
 		name   string
 		newObj func() ssz.Object
+	}
+	// removedAt gives the first fork whose spec no longer defines a
+	// container.
+	removedAt := map[string]ForkName{
+		"BlobSidecar":    Fulu,
+		"BlobIdentifier": Fulu,
 	}
 	entries := []entry{
 		{Phase0, "AttestationData", func() ssz.Object { return new(AttestationData) }},
@@ -65,6 +75,9 @@ func blockContainers(f ForkName, add func(name string, newObj func() ssz.Object)
 		{Fulu, "PartialDataColumnSidecar", func() ssz.Object { return new(PartialDataColumnSidecar) }},
 	}
 	for _, e := range entries {
+		if until, ok := removedAt[e.name]; ok && f >= until {
+			continue
+		}
 		if f >= e.since {
 			add(e.name, e.newObj)
 		}
