@@ -21,9 +21,9 @@ func EthAggregatePubkeys(pks []Pubkey) (Pubkey, error) {
 }
 
 // EthFastAggregateVerify implements eth_fast_aggregate_verify
-// (altair/bls.md): FastAggregateVerify, except that no keys with the
-// G2_POINT_AT_INFINITY signature is valid (a sync aggregate nobody took
-// part in).
+// (altair/bls.md): FastAggregateVerify, except that an empty key list
+// with the G2_POINT_AT_INFINITY signature is valid (a sync aggregate that
+// nobody took part in).
 func EthFastAggregateVerify(pks []Pubkey, message [32]byte, sig Signature) bool {
 	if len(pks) == 0 && sig == g2PointAtInfinity {
 		return true

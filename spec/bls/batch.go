@@ -12,8 +12,8 @@ import (
 
 // SignatureSet is one check for BatchVerify: Signature must be the
 // aggregate of the signatures of all Pubkeys over Message, as
-// FastAggregateVerify would accept it. A set with no keys, a nil key or a
-// signature that does not decode is invalid.
+// FastAggregateVerify would accept it. A set with no keys, a nil or zero
+// key, or a signature that does not decode is invalid.
 type SignatureSet struct {
 	Pubkeys   []*PublicKey
 	Message   [32]byte
@@ -139,7 +139,9 @@ func (p *preparedSet) prepare(set *SignatureSet) bool {
 	}
 	var agg blst.P1Aggregate
 	for _, k := range set.Pubkeys {
-		if k == nil {
+		// A zero PublicKey (not made by PublicKeyFromBytes) holds the
+		// identity, which KeyValidate would have refused.
+		if k == nil || isIdentity(&k.p) {
 			return false
 		}
 		agg.Add(&k.p, false)

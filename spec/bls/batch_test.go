@@ -86,6 +86,10 @@ func TestBatchVerify(t *testing.T) {
 			s[9].Pubkeys = []*PublicKey{nil}
 			return s
 		}, []int{9}},
+		{"zero key", func(s []SignatureSet) []SignatureSet {
+			s[12].Pubkeys = append(slices.Clone(s[12].Pubkeys), &PublicKey{})
+			return s
+		}, []int{12}},
 		{"identity signature", func(s []SignatureSet) []SignatureSet {
 			s[11].Signature = Signature{0xc0}
 			return s

@@ -54,13 +54,17 @@ func ExampleBatchVerify() {
 	// Set 0: alice and bob both sign one root; set 1: carol signs another;
 	// set 2: carol's signature is presented as alice's.
 	root0, root1 := sha256.Sum256([]byte("root 0")), sha256.Sum256([]byte("root 1"))
-	agg, _ := bls.Aggregate([]bls.Signature{bls.Sign(keys[0], root0), bls.Sign(keys[1], root0)})
+	agg, err := bls.Aggregate([]bls.Signature{bls.Sign(keys[0], root0), bls.Sign(keys[1], root0)})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	sets := []bls.SignatureSet{
 		{Pubkeys: []*bls.PublicKey{cache[0], cache[1]}, Message: root0, Signature: agg},
 		{Pubkeys: []*bls.PublicKey{cache[2]}, Message: root1, Signature: bls.Sign(keys[2], root1)},
 		{Pubkeys: []*bls.PublicKey{cache[0]}, Message: root1, Signature: bls.Sign(keys[2], root1)},
 	}
-	err := bls.BatchVerify(sets)
+	err = bls.BatchVerify(sets)
 	var batchErr *bls.BatchError
 	if errors.As(err, &batchErr) {
 		fmt.Println("invalid sets:", batchErr.Invalid)
