@@ -12,12 +12,11 @@ func EthAggregatePubkeys(pks []Pubkey) (Pubkey, error) {
 	if len(pks) == 0 {
 		return Pubkey{}, fmt.Errorf("eth_aggregate_pubkeys: %w", ErrNoInput)
 	}
-	for i := range pks {
-		if _, err := PublicKeyFromBytes(pks[i]); err != nil {
-			return Pubkey{}, fmt.Errorf("eth_aggregate_pubkeys: pubkey %d: %w", i, err)
-		}
+	keys, err := validateKeys(pks)
+	if err != nil {
+		return Pubkey{}, fmt.Errorf("eth_aggregate_pubkeys: %w", err)
 	}
-	return AggregatePKs(pks)
+	return Pubkey(sumKeys(keys).Compress()), nil
 }
 
 // EthFastAggregateVerify implements eth_fast_aggregate_verify

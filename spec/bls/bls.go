@@ -163,19 +163,15 @@ func FastAggregateVerify(pks []Pubkey, message [32]byte, sig Signature) bool {
 	if len(pks) == 0 {
 		return false
 	}
-	var agg blst.P1Aggregate
-	for i := range pks {
-		key, err := PublicKeyFromBytes(pks[i])
-		if err != nil {
-			return false
-		}
-		agg.Add(&key.p, false)
+	keys, err := validateKeys(pks)
+	if err != nil {
+		return false
 	}
 	s, err := decodeSignature(sig)
 	if err != nil {
 		return false
 	}
-	return coreVerify(agg.ToAffine(), message, s)
+	return coreVerify(sumKeys(keys), message, s)
 }
 
 // AggregateVerify implements AggregateVerify (IETF draft section 3.3.3 for
@@ -187,14 +183,14 @@ func AggregateVerify(pks []Pubkey, messages [][32]byte, sig Signature) bool {
 	if len(pks) == 0 || len(pks) != len(messages) {
 		return false
 	}
+	decoded, err := validateKeys(pks)
+	if err != nil {
+		return false
+	}
 	keys := make([]*blst.P1Affine, len(pks))
 	msgs := make([]blst.Message, len(pks))
 	for i := range pks {
-		key, err := PublicKeyFromBytes(pks[i])
-		if err != nil {
-			return false
-		}
-		keys[i] = &key.p
+		keys[i] = &decoded[i]
 		msgs[i] = messages[i][:]
 	}
 	s, err := decodeSignature(sig)

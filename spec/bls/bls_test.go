@@ -8,6 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"slices"
+	"strings"
 	"testing"
 )
 
@@ -369,6 +371,43 @@ func TestHashToG2(t *testing.T) {
 			if !bytes.Equal(c.got, mustHex(t, c.want)) {
 				t.Errorf("HashToG2(%q) %s = %x, want %s", tc.msg, c.name, c.got, c.want)
 			}
+		}
+	}
+}
+
+// TestManyKeys runs the key checks on lists long enough to be split
+// across goroutines.
+func TestManyKeys(t *testing.T) {
+	const n = 3 * parallelKeys
+	msg := testMessage(60)
+	sum := new(big.Int)
+	pks := make([]Pubkey, n)
+	for i := range pks {
+		s := testScalar(600 + i)
+		sum.Add(sum, s)
+		pks[i] = keyFromScalar(s).PublicKey().Bytes()
+	}
+	summed := keyFromScalar(sum.Mod(sum, curveOrder))
+	sig := Sign(summed, msg)
+	if !FastAggregateVerify(pks, msg, sig) {
+		t.Error("FastAggregateVerify rejected a valid aggregate of many keys")
+	}
+	if got, err := EthAggregatePubkeys(pks); err != nil || got != summed.PublicKey().Bytes() {
+		t.Errorf("EthAggregatePubkeys of many keys = %x, %v", got[:8], err)
+	}
+	for _, bad := range []int{0, n / 2, n - 1} {
+		broken := slices.Clone(pks)
+		broken[bad] = Pubkey{0xc0}
+		broken[n-1-bad/2] = offSubgroupG1() // a later bad key must not be the one reported
+		if bad == n-1 {
+			broken[n-1-bad/2] = pks[n-1-bad/2]
+		}
+		if FastAggregateVerify(broken, msg, sig) {
+			t.Errorf("FastAggregateVerify accepted an invalid key at %d", bad)
+		}
+		_, err := EthAggregatePubkeys(broken)
+		if !errors.Is(err, ErrInvalidPubkey) || !strings.Contains(err.Error(), fmt.Sprintf("pubkey %d:", bad)) {
+			t.Errorf("invalid key at %d: err = %v", bad, err)
 		}
 	}
 }
