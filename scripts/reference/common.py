@@ -103,6 +103,7 @@ def generate(out_root: Path, cases: Iterable[Case], log: Callable[[str], None]) 
     counts: dict[str, int] = {}
     seen: set[Path] = set()
     dropped = 0
+    dropped_names: list[str] = []
     for case in cases:
         if case.rel_dir in seen:
             raise ValueError(f"duplicate case {case.rel_dir}")
@@ -110,12 +111,14 @@ def generate(out_root: Path, cases: Iterable[Case], log: Callable[[str], None]) 
         parts = case.make()
         if parts is None:
             dropped += 1
+            dropped_names.append(case.name)
             continue
         write_case(out_root, case, parts)
         key = f"{case.fork}/{case.handler}"
         counts[key] = counts.get(key, 0) + 1
     if dropped:
-        log(f"dropped {dropped} candidate cases whose bytes turned out not to be invalid")
+        shown = ", ".join(dropped_names[:8]) + (", ..." if dropped > 8 else "")
+        log(f"dropped {dropped} candidate invalid cases whose bytes still decode ({shown})")
     return counts
 
 
