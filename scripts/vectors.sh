@@ -192,7 +192,7 @@ run_group() { # preset fork runners-csv
 		summary+=" $r=$n"
 	done
 	rm -rf "$stage"
-	cpu=$(sed -n 's/^generate: cpu \([0-9]*\)s$/\1/p' "$logf" | tail -n 1)
+	cpu=$(sed -n 's/.*generate: cpu \([0-9]*\)s$/\1/p' "$logf" | tail -n 1)
 	# preset fork runners wall-seconds cpu-seconds
 	printf '%s\t%s\t%s\t%s\t%s\n' "$preset" "$fork" "$runners" "$((SECONDS - start))" "${cpu:-0}" \
 		>>"$GEN_ROOT/.logs/timings.tsv"
