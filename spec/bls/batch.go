@@ -50,7 +50,16 @@ const randBits = 64
 // No sets is trivially valid.
 func BatchVerify(sets []SignatureSet) error {
 	n := len(sets)
-	if n == 0 {
+	switch n {
+	case 0:
+		return nil
+	case 1:
+		// The combined check of one set is the plain pairing check with a
+		// needless multiplication.
+		var p preparedSet
+		if !p.prepare(&sets[0]) || !coreVerify(&p.pk, sets[0].Message, &p.sig) {
+			return &BatchError{Invalid: []int{0}}
+		}
 		return nil
 	}
 	prepared := make([]preparedSet, n)
@@ -102,11 +111,7 @@ func BatchVerify(sets []SignatureSet) error {
 			wellFormed++
 		}
 	}
-	if wellFormed > 1 && !combinedPasses(results, combinedOK) {
-		verifyEach(sets, prepared)
-	} else if wellFormed == 1 {
-		// One set: the combined check would be the same pairing check
-		// with a needless multiplication.
+	if wellFormed > 0 && !combinedPasses(results, combinedOK) {
 		verifyEach(sets, prepared)
 	}
 
