@@ -6,9 +6,10 @@ import "github.com/quetzal-eth/quetzal/ssz"
 // f, under its spec name ("BeaconState", "Attestation", ...). The values it
 // makes are zero and are to be used under the schema of fork f: it is the
 // table the SSZ conformance tests and generic tools (decode by name) work
-// from. A container that a later fork stopped using but whose definition
-// the spec still carries (PendingAttestation, HistoricalBatch) stays in the
-// table, as it does in the spec's own test vectors.
+// from. A container exists at a fork when that fork's spec defines it or
+// carries it over from an earlier fork; one that a fork no longer uses is
+// dropped there (PendingAttestation at altair, HistoricalBatch at capella),
+// as the spec's own modules and test vectors drop it.
 //
 // Each call builds a new map, which the caller may change.
 func Containers(f ForkName) map[string]func() ssz.Object {
@@ -38,33 +39,36 @@ func stateContainers(f ForkName, add func(name string, newObj func() ssz.Object)
 		since  ForkName
 		name   string
 		newObj func() ssz.Object
+		// removed is the first fork without the container; zero if every
+		// later fork has it.
+		removed ForkName
 	}
 	entries := []entry{
-		{Phase0, "BeaconState", func() ssz.Object { return new(BeaconState) }},
-		{Phase0, "Fork", func() ssz.Object { return new(Fork) }},
-		{Phase0, "ForkData", func() ssz.Object { return new(ForkData) }},
-		{Phase0, "Checkpoint", func() ssz.Object { return new(Checkpoint) }},
-		{Phase0, "Validator", func() ssz.Object { return new(Validator) }},
-		{Phase0, "Eth1Data", func() ssz.Object { return new(Eth1Data) }},
-		{Phase0, "HistoricalBatch", func() ssz.Object { return new(HistoricalBatch) }},
-		{Phase0, "PendingAttestation", func() ssz.Object { return new(PendingAttestation) }},
-		{Phase0, "SigningData", func() ssz.Object { return new(SigningData) }},
+		{Phase0, "BeaconState", func() ssz.Object { return new(BeaconState) }, 0},
+		{Phase0, "Fork", func() ssz.Object { return new(Fork) }, 0},
+		{Phase0, "ForkData", func() ssz.Object { return new(ForkData) }, 0},
+		{Phase0, "Checkpoint", func() ssz.Object { return new(Checkpoint) }, 0},
+		{Phase0, "Validator", func() ssz.Object { return new(Validator) }, 0},
+		{Phase0, "Eth1Data", func() ssz.Object { return new(Eth1Data) }, 0},
+		{Phase0, "HistoricalBatch", func() ssz.Object { return new(HistoricalBatch) }, Capella},
+		{Phase0, "PendingAttestation", func() ssz.Object { return new(PendingAttestation) }, Altair},
+		{Phase0, "SigningData", func() ssz.Object { return new(SigningData) }, 0},
 
-		{Altair, "SyncCommittee", func() ssz.Object { return new(SyncCommittee) }},
-		{Altair, "LightClientHeader", func() ssz.Object { return new(LightClientHeader) }},
-		{Altair, "LightClientBootstrap", func() ssz.Object { return new(LightClientBootstrap) }},
-		{Altair, "LightClientUpdate", func() ssz.Object { return new(LightClientUpdate) }},
-		{Altair, "LightClientFinalityUpdate", func() ssz.Object { return new(LightClientFinalityUpdate) }},
-		{Altair, "LightClientOptimisticUpdate", func() ssz.Object { return new(LightClientOptimisticUpdate) }},
+		{Altair, "SyncCommittee", func() ssz.Object { return new(SyncCommittee) }, 0},
+		{Altair, "LightClientHeader", func() ssz.Object { return new(LightClientHeader) }, 0},
+		{Altair, "LightClientBootstrap", func() ssz.Object { return new(LightClientBootstrap) }, 0},
+		{Altair, "LightClientUpdate", func() ssz.Object { return new(LightClientUpdate) }, 0},
+		{Altair, "LightClientFinalityUpdate", func() ssz.Object { return new(LightClientFinalityUpdate) }, 0},
+		{Altair, "LightClientOptimisticUpdate", func() ssz.Object { return new(LightClientOptimisticUpdate) }, 0},
 
-		{Capella, "HistoricalSummary", func() ssz.Object { return new(HistoricalSummary) }},
+		{Capella, "HistoricalSummary", func() ssz.Object { return new(HistoricalSummary) }, 0},
 
-		{Electra, "PendingDeposit", func() ssz.Object { return new(PendingDeposit) }},
-		{Electra, "PendingPartialWithdrawal", func() ssz.Object { return new(PendingPartialWithdrawal) }},
-		{Electra, "PendingConsolidation", func() ssz.Object { return new(PendingConsolidation) }},
+		{Electra, "PendingDeposit", func() ssz.Object { return new(PendingDeposit) }, 0},
+		{Electra, "PendingPartialWithdrawal", func() ssz.Object { return new(PendingPartialWithdrawal) }, 0},
+		{Electra, "PendingConsolidation", func() ssz.Object { return new(PendingConsolidation) }, 0},
 	}
 	for _, e := range entries {
-		if f >= e.since {
+		if f >= e.since && (e.removed == 0 || f < e.removed) {
 			add(e.name, e.newObj)
 		}
 	}
