@@ -6,17 +6,16 @@ import "fmt"
 // compressed identity of G2. It is never written.
 var g2PointAtInfinity = Signature{0xc0}
 
-// EthAggregatePubkeys implements eth_aggregate_pubkeys (altair/bls.md): the
-// sum of at least one public key, each of which must pass KeyValidate.
+// EthAggregatePubkeys implements eth_aggregate_pubkeys (altair/bls.md):
+// the sum of at least one public key, each of which must pass
+// KeyValidate. It is AggregatePKs with those preconditions spelled out, as
+// in the spec.
 func EthAggregatePubkeys(pks []Pubkey) (Pubkey, error) {
-	if len(pks) == 0 {
-		return Pubkey{}, fmt.Errorf("eth_aggregate_pubkeys: %w", ErrNoInput)
-	}
-	keys, err := validateKeys(pks)
+	agg, err := AggregatePKs(pks)
 	if err != nil {
 		return Pubkey{}, fmt.Errorf("eth_aggregate_pubkeys: %w", err)
 	}
-	return Pubkey(sumKeys(keys).Compress()), nil
+	return agg, nil
 }
 
 // EthFastAggregateVerify implements eth_fast_aggregate_verify

@@ -87,7 +87,8 @@ func (pk *PublicKey) Bytes() Pubkey {
 	return pk.raw
 }
 
-// Sign implements Sign (IETF draft section 2.6): the signature of sk over
+// Sign implements Sign, which for the proof-of-possession scheme is
+// CoreSign (IETF draft sections 3.3 and 2.6): the signature of sk over
 // message.
 func Sign(sk *SecretKey, message [32]byte) Signature {
 	var sig blst.P2Affine
@@ -102,8 +103,9 @@ func KeyValidate(pk Pubkey) bool {
 	return err == nil
 }
 
-// Verify implements Verify (IETF draft section 2.7, CoreVerify): whether
-// sig is pk's signature over message.
+// Verify implements Verify, which for the proof-of-possession scheme is
+// CoreVerify (IETF draft sections 3.3 and 2.7): whether sig is pk's
+// signature over message.
 func Verify(pk Pubkey, message [32]byte, sig Signature) bool {
 	key, err := PublicKeyFromBytes(pk)
 	if err != nil {
@@ -134,25 +136,20 @@ func Aggregate(sigs []Signature) (Signature, error) {
 	return Signature(agg.ToAffine().Compress()), nil
 }
 
-// AggregatePKs implements AggregatePKs (IETF draft section 2.8, named in
-// phase0/beacon-chain.md): the sum of the public keys. It needs at least one
-// key and rejects any that does not decode to a point in G1. Following the
-// draft it does not apply KeyValidate, so the identity is accepted as an
-// input and can be the result; EthAggregatePubkeys is the variant that
-// validates.
+// AggregatePKs implements AggregatePKs, which altair/bls.md adds to the
+// IETF draft: the sum of at least one public key, each of which must pass
+// KeyValidate (as the pyspec defines it). Keys that cancel out sum to the
+// identity, which is returned without complaint; no verification accepts
+// it.
 func AggregatePKs(pks []Pubkey) (Pubkey, error) {
 	if len(pks) == 0 {
 		return Pubkey{}, fmt.Errorf("aggregate pubkeys: %w", ErrNoInput)
 	}
-	var agg blst.P1Aggregate
-	for i := range pks {
-		var p blst.P1Affine
-		if p.Uncompress(pks[i][:]) == nil || !p.InG1() {
-			return Pubkey{}, fmt.Errorf("aggregate pubkeys: pubkey %d: %w", i, ErrInvalidPubkey)
-		}
-		agg.Add(&p, false)
+	keys, err := validateKeys(pks)
+	if err != nil {
+		return Pubkey{}, fmt.Errorf("aggregate pubkeys: %w", err)
 	}
-	return Pubkey(agg.ToAffine().Compress()), nil
+	return Pubkey(sumKeys(keys).Compress()), nil
 }
 
 // FastAggregateVerify implements FastAggregateVerify (IETF draft section
@@ -174,11 +171,11 @@ func FastAggregateVerify(pks []Pubkey, message [32]byte, sig Signature) bool {
 	return coreVerify(sumKeys(keys), message, s)
 }
 
-// AggregateVerify implements AggregateVerify (IETF draft section 3.3.3 for
-// the proof-of-possession scheme, which does not require the messages to
-// be distinct): whether sig is the aggregate of the signatures of pks[i]
-// over messages[i]. Every key must pass KeyValidate and there must be at
-// least one pair.
+// AggregateVerify implements AggregateVerify, which for the
+// proof-of-possession scheme is CoreAggregateVerify (IETF draft sections
+// 3.3 and 2.9), so the messages need not be distinct: whether sig is the
+// aggregate of the signatures of pks[i] over messages[i]. Every key must
+// pass KeyValidate and there must be at least one pair.
 func AggregateVerify(pks []Pubkey, messages [][32]byte, sig Signature) bool {
 	if len(pks) == 0 || len(pks) != len(messages) {
 		return false

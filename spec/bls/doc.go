@@ -6,8 +6,8 @@
 //
 // The functions keep the names the specs use. phase0/beacon-chain.md
 // ("BLS signatures") imports Sign, Verify, Aggregate, AggregateVerify,
-// FastAggregateVerify, KeyValidate and AggregatePKs from the IETF draft;
-// altair/bls.md adds EthAggregatePubkeys and EthFastAggregateVerify.
+// FastAggregateVerify and KeyValidate from the IETF draft; altair/bls.md
+// adds AggregatePKs, EthAggregatePubkeys and EthFastAggregateVerify.
 //
 // Decompressing a public key (and checking that it lies in G1) costs more
 // than adding it to an aggregate, so callers that verify against the same
