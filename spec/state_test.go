@@ -385,3 +385,46 @@ func TestDecodeBeaconState(t *testing.T) {
 		}
 	}
 }
+
+// stateTestBenchState is a mainnet electra state with n validators.
+func stateTestBenchState(b *testing.B, n int) (*Schema, *BeaconState, []byte) {
+	s := Mainnet().Schema(Electra)
+	st := stateTestFill(s, 1, n)
+	enc, err := Marshal(s, st)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return s, st, enc
+}
+
+func BenchmarkBeaconStateHashTreeRoot(b *testing.B) {
+	s, st, _ := stateTestBenchState(b, 100_000)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := HashTreeRoot(s, st); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkBeaconStateUnmarshal(b *testing.B) {
+	s, _, enc := stateTestBenchState(b, 100_000)
+	b.SetBytes(int64(len(enc)))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if err := Unmarshal(s, enc, new(BeaconState)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkBeaconStateMarshal(b *testing.B) {
+	s, st, enc := stateTestBenchState(b, 100_000)
+	b.SetBytes(int64(len(enc)))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := Marshal(s, st); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
