@@ -1,8 +1,6 @@
 package kzg
 
 import (
-	"sync"
-
 	goethkzg "github.com/crate-crypto/go-eth-kzg"
 )
 
@@ -121,21 +119,26 @@ func VerifyBlobKZGProof(blob *Blob, commitment Commitment, proof Proof) (bool, e
 	})
 }
 
-// minBlobsPerChunk is the smallest share of a blob batch handed to one
-// goroutine. Every share ends in its own pairing check, so splitting a batch
-// only pays when the per-blob work (decoding, the Fiat-Shamir challenge and
-// the evaluation at it) outweighs one more pairing.
-const minBlobsPerChunk = 2
+// minBlobsPerShare is the smallest share of a blob batch handed to one
+// goroutine. Every share ends in its own multi-exponentiations and pairing
+// check, about as much CPU time as the per-blob work (decoding, the
+// Fiat-Shamir challenge and the evaluation at it) of two or three blobs, so
+// a split only shortens the call when a core is idle and the shares are
+// large; below this a batch is verified whole.
+const minBlobsPerShare = 4
 
 // VerifyBlobKZGProofBatch implements verify_blob_kzg_proof_batch
 // (deneb/polynomial-commitments.md): whether every commitments[i] is the
 // commitment to blobs[i], as shown by proofs[i]. An empty batch is valid.
 //
-// The batch is split into shares verified on separate cores, each as one
-// random linear combination. The answer is the same for any split: true
-// exactly when every share is valid, and an error, the one for the lowest
-// malformed input, when any input is malformed, whatever the proofs.
+// A large batch is split into shares verified on separate cores, each as one
+// random linear combination; see verifyInShares for why the answer does not
+// depend on the split.
 func VerifyBlobKZGProofBatch(blobs []*Blob, commitments []Commitment, proofs []Proof) (bool, error) {
+	return verifyBlobBatch(blobs, commitments, proofs, shareCount(len(blobs), minBlobsPerShare))
+}
+
+func verifyBlobBatch(blobs []*Blob, commitments []Commitment, proofs []Proof, shares int) (bool, error) {
 	const fn = "verify_blob_kzg_proof_batch"
 	ctx, err := context()
 	if err != nil {
@@ -150,34 +153,9 @@ func VerifyBlobKZGProofBatch(blobs []*Blob, commitments []Commitment, proofs []P
 			return false, checkBlob(fn, "blobs", i, nil)
 		}
 	}
-	shares := min(workers(), n/minBlobsPerChunk)
-	if shares <= 1 {
-		return verifyBlobShare(ctx, fn, 0, blobs, commitments, proofs)
-	}
-	type result struct {
-		ok  bool
-		err error
-	}
-	results := make([]result, shares)
-	var wg sync.WaitGroup
-	for s := range shares {
-		lo, hi := s*n/shares, (s+1)*n/shares
-		wg.Go(func() {
-			ok, err := verifyBlobShare(ctx, fn, lo, blobs[lo:hi], commitments[lo:hi], proofs[lo:hi])
-			results[s] = result{ok, err}
-		})
-	}
-	wg.Wait()
-	// Malformed input anywhere is an error even if another share's proof
-	// fails, as in the spec, where every input is decoded before the check.
-	ok := true
-	for _, r := range results {
-		if r.err != nil {
-			return false, r.err
-		}
-		ok = ok && r.ok
-	}
-	return ok, nil
+	return verifyInShares(n, shares, func(lo, hi int) (bool, error) {
+		return verifyBlobShare(ctx, fn, lo, blobs[lo:hi], commitments[lo:hi], proofs[lo:hi])
+	})
 }
 
 // verifyBlobShare verifies blobs[i], commitments[i], proofs[i] as one

@@ -1,8 +1,6 @@
 package kzg
 
 import (
-	"sync"
-
 	goethkzg "github.com/crate-crypto/go-eth-kzg"
 )
 
@@ -44,19 +42,25 @@ func ComputeCellsAndKZGProofs(blob *Blob) ([]Cell, []Proof, error) {
 	return copyCells(cells), copyProofs(proofs), nil
 }
 
-// minCellsPerChunk is the smallest share of a cell batch handed to one
-// goroutine; see minBlobsPerChunk.
-const minCellsPerChunk = 32
+// minCellsPerShare is the smallest share of a cell batch handed to one
+// goroutine; see minBlobsPerShare. The per-cell work (decompressing and
+// subgroup-checking the proof, a coset IFFT) is smaller than a blob's, but
+// a share's fixed cost is a smaller part of a large batch.
+const minCellsPerShare = 32
 
 // VerifyCellKZGProofBatch implements verify_cell_kzg_proof_batch
 // (fulu/polynomial-commitments-sampling.md): whether, for every i, cells[i]
 // is cell cellIndices[i] of the blob committed to by commitments[i], as
-// shown by proofs[i]. Commitments may repeat (a column holds one cell of
-// each blob; a blob's cells share one commitment). An empty batch is valid.
+// shown by proofs[i]. Commitments may repeat (a blob's cells share one
+// commitment). An empty batch is valid.
 //
-// As with VerifyBlobKZGProofBatch, the batch may be split across cores and
+// As with VerifyBlobKZGProofBatch, a large batch is split across cores and
 // the answer does not depend on the split.
 func VerifyCellKZGProofBatch(commitments []Commitment, cellIndices []uint64, cells []Cell, proofs []Proof) (bool, error) {
+	return verifyCellBatch(commitments, cellIndices, cells, proofs, shareCount(len(cells), minCellsPerShare))
+}
+
+func verifyCellBatch(commitments []Commitment, cellIndices []uint64, cells []Cell, proofs []Proof, shares int) (bool, error) {
 	const fn = "verify_cell_kzg_proof_batch"
 	ctx, err := context()
 	if err != nil {
@@ -71,32 +75,9 @@ func VerifyCellKZGProofBatch(commitments []Commitment, cellIndices []uint64, cel
 			return false, inputErr(fn, "cell_indices", i, ErrCellIndex)
 		}
 	}
-	shares := min(workers(), n/minCellsPerChunk)
-	if shares <= 1 {
-		return verifyCellShare(ctx, fn, 0, commitments, cellIndices, cells, proofs)
-	}
-	type result struct {
-		ok  bool
-		err error
-	}
-	results := make([]result, shares)
-	var wg sync.WaitGroup
-	for s := range shares {
-		lo, hi := s*n/shares, (s+1)*n/shares
-		wg.Go(func() {
-			ok, err := verifyCellShare(ctx, fn, lo, commitments[lo:hi], cellIndices[lo:hi], cells[lo:hi], proofs[lo:hi])
-			results[s] = result{ok, err}
-		})
-	}
-	wg.Wait()
-	ok := true
-	for _, r := range results {
-		if r.err != nil {
-			return false, r.err
-		}
-		ok = ok && r.ok
-	}
-	return ok, nil
+	return verifyInShares(n, shares, func(lo, hi int) (bool, error) {
+		return verifyCellShare(ctx, fn, lo, commitments[lo:hi], cellIndices[lo:hi], cells[lo:hi], proofs[lo:hi])
+	})
 }
 
 func verifyCellShare(ctx *goethkzg.Context, fn string, offset int, commitments []Commitment, cellIndices []uint64, cells []Cell, proofs []Proof) (bool, error) {

@@ -255,5 +255,48 @@ func checkG1(fn, arg string, index int, p [48]byte) error {
 	return nil
 }
 
-// workers is how many goroutines a call may use.
+// shareCount is how many shares a batch of n items is verified in: one per
+// core the process may use, each of at least minPerShare items.
+func shareCount(n, minPerShare int) int {
+	return max(1, min(runtime.GOMAXPROCS(0), n/minPerShare))
+}
+
+// workers is how many goroutines the library may use inside one call.
 func workers() int { return runtime.GOMAXPROCS(0) }
+
+// verifyInShares verifies items [0, n) in shares contiguous parts, each on
+// its own goroutine, by verify(lo, hi). Each share is an independent batch
+// check, so the batch is valid exactly when every share is, whichever way
+// it is cut. Malformed input is an error even if a proof of another share
+// fails, as in the spec, which decodes every input before checking any;
+// among errors, the one of the lowest share is returned, and a share looks
+// for malformed input in a fixed order, so the error does not depend on
+// scheduling either.
+func verifyInShares(n, shares int, verify func(lo, hi int) (bool, error)) (bool, error) {
+	shares = max(1, min(shares, n))
+	if shares == 1 {
+		return verify(0, n)
+	}
+	type result struct {
+		ok  bool
+		err error
+	}
+	results := make([]result, shares)
+	var wg sync.WaitGroup
+	for s := range shares {
+		lo, hi := s*n/shares, (s+1)*n/shares
+		wg.Go(func() {
+			ok, err := verify(lo, hi)
+			results[s] = result{ok, err}
+		})
+	}
+	wg.Wait()
+	ok := true
+	for _, r := range results {
+		if r.err != nil {
+			return false, r.err
+		}
+		ok = ok && r.ok
+	}
+	return ok, nil
+}

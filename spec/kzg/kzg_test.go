@@ -242,21 +242,35 @@ func TestVerifyBlobKZGProofBatch(t *testing.T) {
 	if ok, err := VerifyBlobKZGProofBatch(nil, nil, nil); err != nil || !ok {
 		t.Errorf("empty batch: %v, %v; want true", ok, err)
 	}
+	// Every batch size, cut into every number of shares: the honest batch
+	// is valid, and a single wrong entry anywhere makes it false.
 	for n := 1; n <= len(b.blobs); n++ {
-		ok, err := VerifyBlobKZGProofBatch(b.blobs[:n], b.commitments[:n], b.proofs[:n])
-		if err != nil || !ok {
-			t.Errorf("%d honest blobs: %v, %v", n, ok, err)
-		}
-		// Swapping two proofs breaks two entries; any single wrong
-		// entry, wherever the batch is split, must make the batch false.
-		for i := 0; i < n; i++ {
-			proofs := append([]Proof(nil), b.proofs[:n]...)
-			proofs[i] = b.proofs[(i+1)%len(b.proofs)]
-			ok, err := VerifyBlobKZGProofBatch(b.blobs[:n], b.commitments[:n], proofs)
-			if err != nil || ok {
-				t.Errorf("%d blobs, wrong proof at %d: %v, %v; want false", n, i, ok, err)
+		for shares := 1; shares <= n; shares++ {
+			if shares > 3 && shares < n {
+				continue // cuts into 1, 2, 3 and single-blob shares suffice
+			}
+			ok, err := verifyBlobBatch(b.blobs[:n], b.commitments[:n], b.proofs[:n], shares)
+			if err != nil || !ok {
+				t.Errorf("%d honest blobs in %d shares: %v, %v", n, shares, ok, err)
+			}
+			for i := 0; i < n; i++ {
+				proofs := append([]Proof(nil), b.proofs[:n]...)
+				proofs[i] = b.proofs[(i+1)%len(b.proofs)]
+				ok, err := verifyBlobBatch(b.blobs[:n], b.commitments[:n], proofs, shares)
+				if err != nil || ok {
+					t.Errorf("%d blobs in %d shares, wrong proof at %d: %v, %v; want false", n, shares, i, ok, err)
+				}
 			}
 		}
+	}
+	// Malformed input in a later share is reported even when an earlier
+	// share's proof is wrong, however the batch is cut.
+	for shares := 1; shares <= len(b.blobs); shares++ {
+		proofs := append([]Proof(nil), b.proofs...)
+		proofs[0] = b.proofs[1]
+		proofs[5] = Proof(notOnCurve())
+		_, err := verifyBlobBatch(b.blobs, b.commitments, proofs, shares)
+		wantInputErr(t, err, ErrG1Point, "proofs_bytes", 5)
 	}
 
 	// Malformed input is an error even when an earlier proof is also wrong.
@@ -326,18 +340,41 @@ func TestCells(t *testing.T) {
 	if ok, err := VerifyCellKZGProofBatch(nil, nil, nil, nil); err != nil || !ok {
 		t.Errorf("empty batch: %v, %v; want true", ok, err)
 	}
-	// Every single tampered cell, in either half of a split batch.
-	for _, i := range []int{0, 63, 64, 127} {
-		tampered := append([]Cell(nil), cells...)
-		tampered[i][BytesPerCell-1] ^= 1
-		if ok, err := VerifyCellKZGProofBatch(commitments, indices, tampered, proofs); err != nil || ok {
-			t.Errorf("tampered cell %d: %v, %v; want false", i, ok, err)
+	// A tampered cell or a wrong index anywhere, however the batch is cut.
+	for _, shares := range []int{1, 2, 3, 128} {
+		if ok, err := verifyCellBatch(commitments, indices, cells, proofs, shares); err != nil || !ok {
+			t.Errorf("honest cells in %d shares: %v, %v", shares, ok, err)
 		}
-		wrongIndex := append([]uint64(nil), indices...)
-		wrongIndex[i] = uint64((i + 1) % CellsPerExtBlob)
-		if ok, err := VerifyCellKZGProofBatch(commitments, wrongIndex, cells, proofs); err != nil || ok {
-			t.Errorf("wrong index at %d: %v, %v; want false", i, ok, err)
+		for _, i := range []int{0, 42, 63, 64, 86, 127} {
+			tampered := append([]Cell(nil), cells...)
+			tampered[i][BytesPerCell-1] ^= 1
+			if ok, err := verifyCellBatch(commitments, indices, tampered, proofs, shares); err != nil || ok {
+				t.Errorf("%d shares, tampered cell %d: %v, %v; want false", shares, i, ok, err)
+			}
+			wrongIndex := append([]uint64(nil), indices...)
+			wrongIndex[i] = uint64((i + 1) % CellsPerExtBlob)
+			if ok, err := verifyCellBatch(commitments, wrongIndex, cells, proofs, shares); err != nil || ok {
+				t.Errorf("%d shares, wrong index at %d: %v, %v; want false", shares, i, ok, err)
+			}
 		}
+	}
+	// Cells of different blobs, as in a column, with one commitment each.
+	other := randomBlob(55)
+	otherCells, otherProofs, err := ComputeCellsAndKZGProofs(other)
+	if err != nil {
+		t.Fatal(err)
+	}
+	otherC, err := BlobToKZGCommitment(other)
+	if err != nil {
+		t.Fatal(err)
+	}
+	column := []Cell{cells[9], otherCells[9]}
+	columnProofs := []Proof{proofs[9], otherProofs[9]}
+	if ok, err := VerifyCellKZGProofBatch([]Commitment{c, otherC}, []uint64{9, 9}, column, columnProofs); err != nil || !ok {
+		t.Errorf("column of two blobs: %v, %v", ok, err)
+	}
+	if ok, err := VerifyCellKZGProofBatch([]Commitment{otherC, c}, []uint64{9, 9}, column, columnProofs); err != nil || ok {
+		t.Errorf("column with commitments swapped: %v, %v; want false", ok, err)
 	}
 
 	badIndex := append([]uint64(nil), indices...)
