@@ -132,8 +132,10 @@ const minBlobsPerShare = 4
 // commitment to blobs[i], as shown by proofs[i]. An empty batch is valid.
 //
 // A large batch is split into shares verified on separate cores, each as one
-// random linear combination; see verifyInShares for why the answer does not
-// depend on the split.
+// random linear combination. The answer does not depend on the split: the
+// batch is valid exactly when every share is, and malformed input anywhere
+// is an error, as in the spec, which decodes every input before checking
+// any proof.
 func VerifyBlobKZGProofBatch(blobs []*Blob, commitments []Commitment, proofs []Proof) (bool, error) {
 	return verifyBlobBatch(blobs, commitments, proofs, shareCount(len(blobs), minBlobsPerShare))
 }
