@@ -135,6 +135,8 @@ generate_runner() {
 # Leftovers of interrupted runs; and ours, however this run ends.
 rm -rf "$ROOT"/.scratch-* "$ROOT"/.complete-*.tmp
 trap 'rm -rf "$ROOT"/.scratch-* "$ROOT"/.complete-*.tmp' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 for runner in "${runners[@]}"; do
 	if [ "$force" = 0 ] && is_complete "$runner"; then
