@@ -3,9 +3,15 @@ package spectest
 // Handlers for the kzg runner (tests/general/deneb/kzg/<handler>/kzg-mainnet/
 // and tests/general/fulu/kzg/<handler>/kzg-mainnet/). The formats are
 // described in the consensus-specs repository under tests/formats/kzg_4844/
-// and tests/formats/kzg_7594/. Every case is one data.yaml with an input
-// mapping and an output; byte strings are hex with a 0x prefix, and an
-// output of null means the call must fail.
+// and tests/formats/kzg_7594/ (up to v1.7.0-alpha.12; the KZG specs,
+// formats and vectors were dropped from that repository after it, so newer
+// spec-test releases may hold no kzg cases). Every case is one data.yaml
+// with an input mapping and an output; byte strings are hex with a 0x
+// prefix, and an output of null means the call must fail.
+//
+// The formats also name compute_challenge and
+// compute_verify_cell_kzg_proof_batch_challenge, checks of internal helpers
+// that spec/kzg does not export; their cases report as not implemented.
 //
 // Inputs that cannot be what the function takes (a blob of the wrong
 // length, bad hex, a negative cell index) make the call fail, as the
