@@ -8,7 +8,7 @@ import (
 // (deneb/polynomial-commitments.md).
 func BlobToKZGCommitment(blob *Blob) (Commitment, error) {
 	const fn = "blob_to_kzg_commitment"
-	ctx, err := context()
+	ctx, err := loadedContext()
 	if err != nil {
 		return Commitment{}, err
 	}
@@ -27,7 +27,7 @@ func BlobToKZGCommitment(blob *Blob) (Commitment, error) {
 // takes the value y at z, and y.
 func ComputeKZGProof(blob *Blob, z FieldElement) (Proof, FieldElement, error) {
 	const fn = "compute_kzg_proof"
-	ctx, err := context()
+	ctx, err := loadedContext()
 	if err != nil {
 		return Proof{}, FieldElement{}, err
 	}
@@ -51,7 +51,7 @@ func ComputeKZGProof(blob *Blob, z FieldElement) (Proof, FieldElement, error) {
 // committed to by commitment takes the value y at z.
 func VerifyKZGProof(commitment Commitment, z, y FieldElement, proof Proof) (bool, error) {
 	const fn = "verify_kzg_proof"
-	ctx, err := context()
+	ctx, err := loadedContext()
 	if err != nil {
 		return false, err
 	}
@@ -76,7 +76,7 @@ func VerifyKZGProof(commitment Commitment, z, y FieldElement, proof Proof) (bool
 // not check that commitment belongs to blob; VerifyBlobKZGProof does.
 func ComputeBlobKZGProof(blob *Blob, commitment Commitment) (Proof, error) {
 	const fn = "compute_blob_kzg_proof"
-	ctx, err := context()
+	ctx, err := loadedContext()
 	if err != nil {
 		return Proof{}, err
 	}
@@ -100,7 +100,7 @@ func ComputeBlobKZGProof(blob *Blob, commitment Commitment) (Proof, error) {
 // blob, as shown by proof.
 func VerifyBlobKZGProof(blob *Blob, commitment Commitment, proof Proof) (bool, error) {
 	const fn = "verify_blob_kzg_proof"
-	ctx, err := context()
+	ctx, err := loadedContext()
 	if err != nil {
 		return false, err
 	}
@@ -142,7 +142,7 @@ func VerifyBlobKZGProofBatch(blobs []*Blob, commitments []Commitment, proofs []P
 
 func verifyBlobBatch(blobs []*Blob, commitments []Commitment, proofs []Proof, shares int) (bool, error) {
 	const fn = "verify_blob_kzg_proof_batch"
-	ctx, err := context()
+	ctx, err := loadedContext()
 	if err != nil {
 		return false, err
 	}

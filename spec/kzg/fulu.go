@@ -9,7 +9,7 @@ import (
 // extended blob, in cell-index order. The first half holds blob itself.
 func ComputeCells(blob *Blob) ([]Cell, error) {
 	const fn = "compute_cells"
-	ctx, err := context()
+	ctx, err := loadedContext()
 	if err != nil {
 		return nil, err
 	}
@@ -28,7 +28,7 @@ func ComputeCells(blob *Blob) ([]Cell, error) {
 // and, for each, the proof that it belongs to the blob's commitment.
 func ComputeCellsAndKZGProofs(blob *Blob) ([]Cell, []Proof, error) {
 	const fn = "compute_cells_and_kzg_proofs"
-	ctx, err := context()
+	ctx, err := loadedContext()
 	if err != nil {
 		return nil, nil, err
 	}
@@ -62,7 +62,7 @@ func VerifyCellKZGProofBatch(commitments []Commitment, cellIndices []uint64, cel
 
 func verifyCellBatch(commitments []Commitment, cellIndices []uint64, cells []Cell, proofs []Proof, shares int) (bool, error) {
 	const fn = "verify_cell_kzg_proof_batch"
-	ctx, err := context()
+	ctx, err := loadedContext()
 	if err != nil {
 		return false, err
 	}
@@ -116,7 +116,7 @@ func verifyCellShare(ctx *goethkzg.Context, fn string, offset int, commitments [
 // strictly ascending and cells[i] is the cell at cellIndices[i].
 func RecoverCellsAndKZGProofs(cellIndices []uint64, cells []Cell) ([]Cell, []Proof, error) {
 	const fn = "recover_cells_and_kzg_proofs"
-	ctx, err := context()
+	ctx, err := loadedContext()
 	if err != nil {
 		return nil, nil, err
 	}

@@ -176,7 +176,7 @@ func LoadTrustedSetup() error {
 	return setupErr
 }
 
-func context() (*goethkzg.Context, error) {
+func loadedContext() (*goethkzg.Context, error) {
 	if err := LoadTrustedSetup(); err != nil {
 		return nil, err
 	}
