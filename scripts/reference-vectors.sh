@@ -50,6 +50,9 @@
 # half-written set marked complete. Deterministic: all randomness is seeded
 # from the case names, so every run writes the same bytes.
 #
+# cmd/spectest reads this ROOT by default (as the "reference" source, next to
+# the official vectors).
+#
 # Runs the generator inside the pyspec environment (scripts/pyspec-env.sh,
 # root required). Timings per runner are printed to stderr and kept in the
 # marker files.
