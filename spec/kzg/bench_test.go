@@ -54,3 +54,37 @@ func BenchmarkVerifyCellKZGProofBatch128(b *testing.B) {
 		}
 	}
 }
+
+func BenchmarkBlobToKZGCommitment(b *testing.B) {
+	blob := randomBlob(1)
+	if err := LoadTrustedSetup(); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := BlobToKZGCommitment(blob); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkRecoverCellsAndKZGProofs recovers a blob's cells and proofs from
+// the half with odd indices, the least a node can recover from.
+func BenchmarkRecoverCellsAndKZGProofs(b *testing.B) {
+	cells, _, err := ComputeCellsAndKZGProofs(randomBlob(1))
+	if err != nil {
+		b.Fatal(err)
+	}
+	var indices []uint64
+	var half []Cell
+	for i := 1; i < CellsPerExtBlob; i += 2 {
+		indices = append(indices, uint64(i))
+		half = append(half, cells[i])
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		if _, _, err := RecoverCellsAndKZGProofs(indices, half); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
