@@ -258,11 +258,15 @@ func checkG1(fn, arg string, index int, p [48]byte) error {
 // shareCount is how many shares a batch of n items is verified in: one per
 // core the process may use, each of at least minPerShare items.
 func shareCount(n, minPerShare int) int {
-	return max(1, min(runtime.GOMAXPROCS(0), n/minPerShare))
+	return max(1, min(workers(), n/minPerShare))
 }
 
+// maxWorkers bounds the goroutines handed to the library, which rejects
+// 1024 or more.
+const maxWorkers = 256
+
 // workers is how many goroutines the library may use inside one call.
-func workers() int { return runtime.GOMAXPROCS(0) }
+func workers() int { return min(runtime.GOMAXPROCS(0), maxWorkers) }
 
 // verifyInShares verifies items [0, n) in shares contiguous parts, each on
 // its own goroutine, by verify(lo, hi). Each share is an independent batch
