@@ -4,6 +4,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"math/rand/v2"
+	"runtime"
 	"sync"
 	"testing"
 )
@@ -510,5 +511,18 @@ func TestNotOnCurveIsRejected(t *testing.T) {
 	}
 	if err := checkG1("test", "p", -1, [48]byte{0xc0}); err != nil {
 		t.Fatalf("point at infinity rejected: %v", err)
+	}
+}
+
+// The library refuses 1024 goroutines or more; a process allowed that many
+// threads must still get answers.
+func TestManyProcs(t *testing.T) {
+	prev := runtime.GOMAXPROCS(2048)
+	defer runtime.GOMAXPROCS(prev)
+	if got := runtime.GOMAXPROCS(0); got < 1024 {
+		t.Skipf("GOMAXPROCS capped at %d", got)
+	}
+	if _, err := BlobToKZGCommitment(randomBlob(8)); err != nil {
+		t.Fatal(err)
 	}
 }
