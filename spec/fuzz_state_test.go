@@ -2,6 +2,10 @@ package spec
 
 import (
 	"bytes"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -70,5 +74,47 @@ func stateFuzzCheck(t *testing.T, s *Schema, st *BeaconState, enc []byte) {
 	}
 	if _, err := HashTreeRoot(s, st); err != nil {
 		t.Fatalf("%s: hash_tree_root: %v", s.Fork, err)
+	}
+}
+
+// TestFuzzStateCorpus checks that the committed seed corpus is what
+// FuzzDecodeBeaconState needs: files in Go's corpus format, holding states
+// that decode, from every fork.
+func TestFuzzStateCorpus(t *testing.T) {
+	dir := filepath.Join("testdata", "fuzz", "FuzzDecodeBeaconState")
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[ForkName]bool{}
+	sp := Minimal()
+	for _, e := range entries {
+		raw, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines := strings.Split(strings.TrimSpace(string(raw)), "\n")
+		if len(lines) != 2 || lines[0] != "go test fuzz v1" ||
+			!strings.HasPrefix(lines[1], "[]byte(") || !strings.HasSuffix(lines[1], ")") {
+			t.Errorf("%s: not a one-value corpus file", e.Name())
+			continue
+		}
+		s, err := strconv.Unquote(strings.TrimSuffix(strings.TrimPrefix(lines[1], "[]byte("), ")"))
+		if err != nil || len(s) == 0 {
+			t.Errorf("%s: %v", e.Name(), err)
+			continue
+		}
+		data := []byte(s)
+		fork := ForkName(data[0] % (byte(LatestFork) + 1))
+		if err := Unmarshal(sp.Schema(fork), data[1:], new(BeaconState)); err != nil {
+			t.Errorf("%s: does not decode as a %s state: %v", e.Name(), fork, err)
+			continue
+		}
+		seen[fork] = true
+	}
+	for f := Phase0; f <= LatestFork; f++ {
+		if !seen[f] {
+			t.Errorf("no %s state in the corpus", f)
+		}
 	}
 }
