@@ -32,6 +32,9 @@
 set -euo pipefail
 
 # Runners generated with the pyspec. Add a runner by adding its name here.
+# The pyspec's generator also knows: operations epoch_processing sanity
+# finality random rewards fork transition genesis networking fork_choice sync
+# light_client fast_confirmation (runner names, as in tests/<preset>/<fork>/).
 DEFAULT_RUNNERS="ssz_static shuffling merkle_proof bls"
 # Runners whose vectors are preset-independent (tests/general/...).
 GENERAL_RUNNERS="bls kzg ssz_generic"
