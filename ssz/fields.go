@@ -320,6 +320,10 @@ func BasicVector[T any](c *Codec, v *[]T, n int) {
 			return
 		}
 		g := c.h.nextField()
+		if fc := c.h.cachedField(fieldKey{kindPacked, uint64((n*size + 31) / 32), nil}); fc != nil {
+			c.h.put(fc.packedRoot(asBytes(*v), uint64(n*size), -1), g)
+			return
+		}
 		c.h.put(c.h.packedRoot(asBytes(*v), uint64(n*size), -1, g), g)
 	}
 }
@@ -369,6 +373,10 @@ func BasicList[T any](c *Codec, v *[]T, limit int) {
 			return
 		}
 		g := c.h.nextField()
+		if fc := c.h.cachedField(fieldKey{kindPacked, uint64((limit*size + 31) / 32), nil}); fc != nil {
+			c.h.put(fc.packedRoot(asBytes(*v), uint64(limit*size), len(*v)), g)
+			return
+		}
 		c.h.put(c.h.packedRoot(asBytes(*v), uint64(limit*size), len(*v), g), g)
 	}
 }
@@ -488,6 +496,25 @@ func arrays[T any](c *Codec, v *[]T, n int, isList bool) {
 			return
 		}
 		g := c.h.nextField()
+		mix := -1
+		if isList {
+			mix = len(*v)
+		}
+		if size == 32 {
+			if fc := c.h.cachedField(fieldKey{kindPacked, uint64(n), nil}); fc != nil {
+				c.h.put(fc.packedRoot(asBytes(*v), uint64(n)*32, mix), g)
+				return
+			}
+		} else if fc := c.h.cachedField(fieldKey{kindElements, uint64(n), t}); fc != nil {
+			raw := asBytes(*v)
+			if raw == nil {
+				raw = []byte{}
+			}
+			c.h.put(c.elementsRootCached(fc, raw, len(*v), size, uint64(n), mix, func(cc *Codec, i int) [32]byte {
+				return cc.h.packedRoot(raw[i*size:(i+1)*size], uint64(size), -1, 0)
+			}), g)
+			return
+		}
 		var roots [][32]byte
 		if size == 32 {
 			roots = c.h.take(len(*v))
@@ -498,10 +525,6 @@ func arrays[T any](c *Codec, v *[]T, n int, isList bool) {
 			for i := range roots {
 				roots[i] = c.h.packedRoot(raw[i*size:(i+1)*size], uint64(size), -1, 0)
 			}
-		}
-		mix := -1
-		if isList {
-			mix = len(*v)
 		}
 		c.h.put(c.h.merkleizeList(roots, uint64(n), g, mix), g)
 		c.h.release(len(roots))
@@ -637,6 +660,17 @@ func objects[T any, PT ptrObject[T]](c *Codec, v *[]T, n int, isList bool) {
 			return
 		}
 		g := c.h.nextField()
+		if fc := c.h.cachedField(fieldKey{kindElements, uint64(n), reflect.TypeFor[T]()}); fc != nil {
+			raw, size := rawElements(*v)
+			mix := -1
+			if isList {
+				mix = len(*v)
+			}
+			c.h.put(c.elementsRootCached(fc, raw, len(*v), size, uint64(n), mix, func(cc *Codec, i int) [32]byte {
+				return cc.hashObjectAt(PT(&(*v)[i]), 0)
+			}), g)
+			return
+		}
 		roots := c.h.take(len(*v))
 		c.hashElements(roots, len(*v), uint64(n), isList, g, func(cc *Codec, i int, eg uint64) [32]byte {
 			return cc.hashObjectAt(PT(&(*v)[i]), eg)
@@ -770,6 +804,7 @@ func (c *Codec) hashObjectAt(obj Object, g uint64) [32]byte {
 	h := c.h
 	savedG, savedDepth, savedIndex := h.gindex, h.fieldDepth, h.fieldIndex
 	h.gindex, h.fieldIndex, h.fieldDepth = g, 0, 0
+	h.level++
 	if h.proving && g != 0 {
 		h.fieldDepth = depthFor(uint64(c.countFields(obj)))
 	}
@@ -786,6 +821,7 @@ func (c *Codec) hashObjectAt(obj Object, g uint64) [32]byte {
 		root = h.merkleize(h.chunks[base:base+n:base+n], uint64(n), g)
 	}
 	h.chunks = h.chunks[:base]
+	h.level--
 	h.gindex, h.fieldDepth, h.fieldIndex = savedG, savedDepth, savedIndex
 	return root
 }

@@ -53,6 +53,12 @@ type hasher struct {
 	gindex     uint64
 	fieldDepth int // depth of the current container's field tree
 	fieldIndex uint64
+
+	// cache, when set, holds the trees of the top-level container's
+	// fields (HashTreeRootCached); level is the nesting depth of the
+	// container being hashed (1 for the top level).
+	cache *HashCache
+	level int
 }
 
 func newHasher() *hasher { return &hasher{} }

@@ -1,0 +1,480 @@
+package ssz
+
+import (
+	"bytes"
+	"reflect"
+	"runtime"
+	"sync"
+	"unsafe"
+
+	"github.com/prysmaticlabs/gohashtree"
+)
+
+// HashCache keeps the Merkle trees of the large list and vector fields of
+// one top-level container between calls of HashTreeRootCached, so that a
+// call re-hashes only what changed since the previous call with the same
+// cache. The caller keeps it beside the object (a beacon state, say) and
+// passes it explicitly; the zero value is an empty cache.
+//
+// The cache never trusts the caller to say what changed: it compares the
+// new contents with a copy of what it hashed last time. Packed basic
+// sequences and sequences of 32-byte arrays are compared chunk by chunk
+// with the tree's leaves; sequences of containers whose Go type holds no
+// pointers (Validator, say) are compared element by element with a copy of
+// their memory, and only the roots of changed elements are recomputed.
+// Then only the paths from changed leaves to the root are re-hashed. So
+// the answer is always HashTreeRoot's, whatever object the cache is used
+// with, and a cache may be moved to another object (of another length,
+// say) at the cost of more hashing.
+//
+// Fields are keyed by position in the container; a field whose kind,
+// limit or element type differs from what the cache holds at that position
+// starts afresh. Nested containers and small fields are recomputed.
+//
+// A HashCache must not be used by two calls at once. It holds about the
+// size of the cached fields again (one copy of their elements and their
+// trees).
+type HashCache struct {
+	ctx    any
+	fields []*fieldCache
+}
+
+// HashTreeRootCached returns obj's hash_tree_root, as HashTreeRoot does,
+// using and updating cache (see HashCache). A nil cache hashes afresh.
+func HashTreeRootCached(obj Object, ctx any, cache *HashCache) ([32]byte, error) {
+	if cache == nil {
+		return HashTreeRoot(obj, ctx)
+	}
+	// Element roots depend on the context only through the schema; a
+	// different context could give the same Go type another schema.
+	if !reflect.DeepEqual(ctx, cache.ctx) {
+		cache.fields, cache.ctx = nil, ctx
+	}
+	c := Codec{mode: modeHash, ctx: ctx, h: &hasher{cache: cache}}
+	root := c.hashObjectAt(obj, 0)
+	if c.err != nil {
+		// A walk stopped halfway may leave a field's tree half updated.
+		cache.fields = nil
+	}
+	return root, c.err
+}
+
+type cacheKind uint8
+
+const (
+	kindPacked   cacheKind = iota + 1 // leaves are the field's bytes, packed
+	kindElements                      // leaves are element roots
+)
+
+// fieldKey says what a cached field holds; a field whose key changes is
+// hashed afresh.
+type fieldKey struct {
+	kind  cacheKind
+	limit uint64 // in leaves
+	elem  reflect.Type
+}
+
+type fieldCache struct {
+	key  fieldKey
+	tree merkleCache
+	// prev is the memory of the elements last hashed, for kindElements
+	// fields whose element type holds no pointers.
+	prev []byte
+}
+
+// cachedField returns the cache of the field about to be hashed, or nil if
+// it is not a field of the top-level container of a cached walk.
+func (h *hasher) cachedField(key fieldKey) *fieldCache {
+	if h.cache == nil || h.level != 1 || h.proving {
+		return nil
+	}
+	pos := len(h.chunks) // the top-level container's field roots start at 0
+	cc := h.cache
+	for len(cc.fields) <= pos {
+		cc.fields = append(cc.fields, nil)
+	}
+	fc := cc.fields[pos]
+	if fc == nil || fc.key != key {
+		fc = &fieldCache{key: key}
+		cc.fields[pos] = fc
+	}
+	return fc
+}
+
+// span is a half-open range [lo, hi) of node indices in one tree layer.
+type span struct{ lo, hi int }
+
+func appendSpan(s []span, lo, hi int) []span {
+	if lo >= hi {
+		return s
+	}
+	if n := len(s); n > 0 && s[n-1].hi >= lo {
+		s[n-1].hi = max(s[n-1].hi, hi)
+		return s
+	}
+	return append(s, span{lo, hi})
+}
+
+// merkleCache holds every layer of a tree's used part: layers[0] are the
+// leaves and each next layer has ceil(len/2) nodes, up to a single node.
+// Subtrees beyond the last leaf are zero and not stored.
+type merkleCache struct {
+	layers [][][32]byte
+}
+
+func (t *merkleCache) leafCount() int {
+	if len(t.layers) == 0 {
+		return 0
+	}
+	return len(t.layers[0])
+}
+
+// resize gives the tree n leaves, keeping the prefix of every layer, and
+// returns the spans of leaves whose paths must be re-hashed because of
+// the change in length: the new leaves, or the new last leaf, whose right
+// neighbours are gone. The contents of new leaves are left to the caller.
+func (t *merkleCache) resize(n int) (old int, dirty []span) {
+	old = t.leafCount()
+	if n == 0 {
+		t.layers = t.layers[:0]
+		return old, nil
+	}
+	depth := depthFor(uint64(n))
+	for len(t.layers) < depth+1 {
+		t.layers = append(t.layers, nil)
+	}
+	t.layers = t.layers[:depth+1]
+	m := n
+	for k := range t.layers {
+		t.layers[k] = growChunks(t.layers[k], m)
+		m = (m + 1) / 2
+	}
+	switch {
+	case n > old:
+		dirty = append(dirty, span{old, n})
+	case n < old:
+		dirty = append(dirty, span{n - 1, n})
+	}
+	return old, dirty
+}
+
+// growChunks returns s with length n, keeping its prefix.
+func growChunks(s [][32]byte, n int) [][32]byte {
+	if n <= cap(s) {
+		return s[:n]
+	}
+	grown := make([][32]byte, n, n+n/8)
+	copy(grown, s)
+	return grown
+}
+
+// root re-hashes the paths above the dirty leaves and returns the root of
+// the tree padded to 2^depth leaves.
+func (t *merkleCache) root(dirty []span, depth int) [32]byte {
+	if len(t.layers) == 0 {
+		return zeroHashes[depth]
+	}
+	for k := 0; k+1 < len(t.layers); k++ {
+		var up []span
+		for _, s := range dirty {
+			up = appendSpan(up, s.lo/2, (s.hi+1)/2)
+		}
+		hashSpans(t.layers[k+1], t.layers[k], up, zeroHashes[k])
+		dirty = up
+	}
+	r := t.layers[len(t.layers)-1][0]
+	for l := len(t.layers) - 1; l < depth; l++ {
+		r = HashPair(r, zeroHashes[l])
+	}
+	return r
+}
+
+// cacheParallelMin is the number of nodes of a layer to re-hash above
+// which the work is shared between cores. Workers write disjoint nodes,
+// so the result does not depend on scheduling.
+const cacheParallelMin = 8192
+
+// hashSpans sets dst[p] to the hash of src[2p] and src[2p+1] (zero beyond
+// src's end) for every p in spans.
+func hashSpans(dst, src [][32]byte, spans []span, zero [32]byte) {
+	total := 0
+	for _, s := range spans {
+		total += s.hi - s.lo
+	}
+	workers := runtime.GOMAXPROCS(0)
+	if total < cacheParallelMin || workers == 1 {
+		hashSpansSeq(dst, src, spans, zero)
+		return
+	}
+	per := (total + workers - 1) / workers
+	var wg sync.WaitGroup
+	var part []span
+	quota := per
+	flush := func() {
+		if len(part) == 0 {
+			return
+		}
+		wg.Add(1)
+		go func(p []span) {
+			defer wg.Done()
+			hashSpansSeq(dst, src, p, zero)
+		}(part)
+		part, quota = nil, per
+	}
+	for _, s := range spans {
+		for s.lo < s.hi {
+			take := min(s.hi-s.lo, quota)
+			part = append(part, span{s.lo, s.lo + take})
+			s.lo += take
+			quota -= take
+			if quota == 0 {
+				flush()
+			}
+		}
+	}
+	flush()
+	wg.Wait()
+}
+
+// gatherBatch is how many scattered pairs are gathered before hashing
+// them in one call: one call per pair would cost more than the hash.
+const gatherBatch = 256
+
+func hashSpansSeq(dst, src [][32]byte, spans []span, zero [32]byte) {
+	var in [2 * gatherBatch][32]byte
+	var out [gatherBatch][32]byte
+	var at [gatherBatch]int
+	n := 0
+	flush := func() {
+		if n == 0 {
+			return
+		}
+		gohashtree.HashChunks(out[:n], in[:2*n])
+		for i := 0; i < n; i++ {
+			dst[at[i]] = out[i]
+		}
+		n = 0
+	}
+	for _, s := range spans {
+		lo, hi := s.lo, s.hi
+		if 2*hi > len(src) {
+			// The last node has no right child.
+			hi--
+			dst[hi] = HashPair(src[2*hi], zero)
+		}
+		if hi-lo >= 16 {
+			gohashtree.HashChunks(dst[lo:hi], src[2*lo:2*hi])
+			continue
+		}
+		for p := lo; p < hi; p++ {
+			in[2*n], in[2*n+1] = src[2*p], src[2*p+1]
+			at[n] = p
+			n++
+			if n == gatherBatch {
+				flush()
+			}
+		}
+	}
+	flush()
+}
+
+// packedRootCached is packedRoot for a cached field: data's chunks are
+// compared with the cached leaves and only changed paths are re-hashed.
+func (fc *fieldCache) packedRoot(data []byte, limitBytes uint64, mixIn int) [32]byte {
+	n := (len(data) + 31) / 32
+	t := &fc.tree
+	old, dirty := t.resize(n)
+	full := len(data) / 32
+	var leaves [][32]byte
+	if n > 0 {
+		leaves = t.layers[0]
+	}
+	// Compare the whole chunks the tree already had, in blocks.
+	const block = 64
+	same := min(old, full)
+	var changed []span
+	for lo := 0; lo < same; lo += block {
+		hi := min(lo+block, same)
+		if bytes.Equal(asBytes(leaves[lo:hi]), data[lo*32:hi*32]) {
+			continue
+		}
+		for i := lo; i < hi; i++ {
+			if !bytes.Equal(leaves[i][:], data[i*32:i*32+32]) {
+				copy(leaves[i][:], data[i*32:])
+				changed = appendSpan(changed, i, i+1)
+			}
+		}
+	}
+	// Chunks the tree did not have.
+	if full > old {
+		copy(asBytes(leaves[old:full]), data[old*32:full*32])
+	}
+	if full < n {
+		var last [32]byte
+		copy(last[:], data[full*32:])
+		if full >= old || leaves[full] != last {
+			leaves[full] = last
+			changed = appendSpan(changed, full, full+1)
+		}
+	}
+	root := t.root(mergeSpans(changed, dirty), depthFor((limitBytes+31)/32))
+	if mixIn < 0 {
+		return root
+	}
+	return MixInLength(root, uint64(mixIn))
+}
+
+// mergeSpans merges two sorted span lists.
+func mergeSpans(a, b []span) []span {
+	if len(b) == 0 {
+		return a
+	}
+	if len(a) == 0 {
+		return b
+	}
+	var out []span
+	i, j := 0, 0
+	for i < len(a) || j < len(b) {
+		if j == len(b) || (i < len(a) && a[i].lo <= b[j].lo) {
+			out = appendSpan(out, a[i].lo, a[i].hi)
+			i++
+		} else {
+			out = appendSpan(out, b[j].lo, b[j].hi)
+			j++
+		}
+	}
+	return out
+}
+
+// pointerFree reports whether t's values hold no pointers, so that two
+// values with the same memory are the same value.
+func pointerFree(t reflect.Type) bool {
+	switch t.Kind() {
+	case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr,
+		reflect.Float32, reflect.Float64, reflect.Complex64, reflect.Complex128:
+		return true
+	case reflect.Array:
+		return t.Len() == 0 || pointerFree(t.Elem())
+	case reflect.Struct:
+		for i := 0; i < t.NumField(); i++ {
+			if !pointerFree(t.Field(i).Type) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// elementsRoot is the cached root of a sequence of count composite
+// elements of type T (of elemSize bytes in memory, raw its memory when T
+// holds no pointers, nil otherwise) padded to limit leaves. root computes
+// element i's root with a Codec of the calling goroutine.
+func (c *Codec) elementsRootCached(fc *fieldCache, raw []byte, count, elemSize int, limit uint64, mixIn int,
+	root func(cc *Codec, i int) [32]byte) [32]byte {
+	if raw == nil {
+		// Elements may share memory with other values: recompute their
+		// roots, and let the leaf comparison find what changed.
+		roots := make([][32]byte, count)
+		c.hashElements(roots, count, limit, mixIn >= 0, 0, func(cc *Codec, i int, _ uint64) [32]byte { return root(cc, i) })
+		if c.err != nil {
+			return [32]byte{}
+		}
+		r := fc.packedRoot(asBytes(roots), limit*32, -1)
+		if mixIn >= 0 {
+			r = MixInLength(r, uint64(mixIn))
+		}
+		return r
+	}
+	t := &fc.tree
+	old, dirty := t.resize(count)
+	if len(fc.prev) != len(raw) {
+		if cap(fc.prev) >= len(raw) {
+			fc.prev = fc.prev[:len(raw)]
+		} else {
+			grown := make([]byte, len(raw), len(raw)+len(raw)/8)
+			copy(grown, fc.prev)
+			fc.prev = grown
+		}
+	}
+	var leaves [][32]byte
+	if count > 0 {
+		leaves = t.layers[0]
+	}
+	same := min(old, count)
+	// Each worker compares its share of the elements with their previous
+	// copies and recomputes the roots of those that differ or are new.
+	scan := func(cc *Codec, lo, hi int) (changed []span) {
+		const block = 32
+		for b := lo; b < hi; b += block {
+			e := min(b+block, hi)
+			if e <= same && bytes.Equal(raw[b*elemSize:e*elemSize], fc.prev[b*elemSize:e*elemSize]) {
+				continue
+			}
+			for i := b; i < e && cc.err == nil; i++ {
+				cur := raw[i*elemSize : (i+1)*elemSize]
+				if i < same && bytes.Equal(cur, fc.prev[i*elemSize:(i+1)*elemSize]) {
+					continue
+				}
+				leaves[i] = root(cc, i)
+				copy(fc.prev[i*elemSize:], cur)
+				changed = appendSpan(changed, i, i+1)
+			}
+		}
+		return changed
+	}
+	var changed []span
+	workers := runtime.GOMAXPROCS(0)
+	if count < parallelThreshold || workers == 1 {
+		changed = scan(c, 0, count)
+	} else {
+		parts := make([][]span, workers)
+		errs := make([]error, workers)
+		per := (count + workers - 1) / workers
+		var wg sync.WaitGroup
+		for w := 0; w < workers; w++ {
+			lo, hi := w*per, min((w+1)*per, count)
+			if lo >= hi {
+				break
+			}
+			wg.Add(1)
+			go func(w, lo, hi int) {
+				defer wg.Done()
+				cc := Codec{mode: modeHash, ctx: c.ctx, h: newHasher()}
+				parts[w] = scan(&cc, lo, hi)
+				errs[w] = cc.err
+			}(w, lo, hi)
+		}
+		wg.Wait()
+		for w := range parts {
+			if errs[w] != nil {
+				c.fail(errs[w])
+			}
+			for _, s := range parts[w] {
+				changed = appendSpan(changed, s.lo, s.hi)
+			}
+		}
+	}
+	if c.err != nil {
+		return [32]byte{}
+	}
+	r := t.root(mergeSpans(changed, dirty), depthFor(limit))
+	if mixIn >= 0 {
+		r = MixInLength(r, uint64(mixIn))
+	}
+	return r
+}
+
+// rawElements returns the memory of the elements of s if T holds no
+// pointers, nil otherwise, and T's size.
+func rawElements[T any](s []T) ([]byte, int) {
+	size := int(unsafe.Sizeof(*new(T)))
+	if !pointerFree(reflect.TypeFor[T]()) {
+		return nil, size
+	}
+	if len(s) == 0 {
+		return []byte{}, size
+	}
+	return unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(s))), len(s)*size), size
+}
