@@ -313,3 +313,18 @@ func TestHashCacheNested(t *testing.T) {
 		r.mutate(&o.S)
 	}
 }
+
+// Layers of more than parallelLayerMin nodes are hashed on several cores;
+// the root must not change.
+func TestMerkleizeLargeLayers(t *testing.T) {
+	r := cacheRand{rand.New(rand.NewPCG(6, 6))}
+	for _, n := range []int{2*parallelLayerMin - 1, 2 * parallelLayerMin, 4*parallelLayerMin + 3} {
+		chunks := make([][32]byte, n)
+		for i := range chunks {
+			chunks[i] = r.root()
+		}
+		if got, want := Merkleize(chunks, 1<<20), refMerkleize(chunks, 1<<20); got != want {
+			t.Fatalf("%d chunks: root %x, want %x", n, got, want)
+		}
+	}
+}

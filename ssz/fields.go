@@ -6,6 +6,8 @@ import (
 	"runtime"
 	"sync"
 	"unsafe"
+
+	"github.com/prysmaticlabs/gohashtree"
 )
 
 // This file holds the field functions a schema's DefineSSZ calls, one per
@@ -672,9 +674,15 @@ func objects[T any, PT ptrObject[T]](c *Codec, v *[]T, n int, isList bool) {
 			return
 		}
 		roots := c.h.take(len(*v))
-		c.hashElements(roots, len(*v), uint64(n), isList, g, func(cc *Codec, i int, eg uint64) [32]byte {
-			return cc.hashObjectAt(PT(&(*v)[i]), eg)
-		})
+		if _, progressive := any(PT(new(T))).(ProgressiveContainer); !elemDyn && !progressive && !c.h.proving {
+			c.hashStaticElements(roots, c.countFields(PT(new(T))), func(cc *Codec, i int) {
+				PT(&(*v)[i]).DefineSSZ(cc)
+			})
+		} else {
+			c.hashElements(roots, len(*v), uint64(n), isList, g, func(cc *Codec, i int, eg uint64) [32]byte {
+				return cc.hashObjectAt(PT(&(*v)[i]), eg)
+			})
+		}
 		mix := -1
 		if isList {
 			mix = len(*v)
@@ -786,6 +794,85 @@ func (c *Codec) hashElements(roots [][32]byte, count int, limit uint64, isList b
 			for i := lo; i < hi && cc.err == nil; i++ {
 				roots[i] = root(&cc, i, 0)
 			}
+			errs[w] = cc.err
+		}(w, lo, hi)
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			c.fail(err)
+			return
+		}
+	}
+}
+
+// staticBlock is how many elements hashStaticElements merkleizes together:
+// their field roots (8 chunks for a validator) stay in the L2 cache.
+const staticBlock = 512
+
+// hashStaticElements fills roots with the roots of len(roots) static
+// containers that have k fields each; fields(cc, i) pushes element i's
+// field roots. Rather than merkleize each element on its own (a few hash
+// calls of one to four pairs each), it lays the field roots of a block of
+// elements side by side, each padded to a power of two, and hashes the
+// block layer by layer: pairs never straddle two elements, and each call
+// hashes thousands of pairs. Elements are shared between cores as in
+// hashElements.
+func (c *Codec) hashStaticElements(roots [][32]byte, k int, fields func(cc *Codec, i int)) {
+	width := 1 << depthFor(uint64(k))
+	run := func(cc *Codec, lo, hi int) {
+		h := cc.h
+		buf := make([][32]byte, staticBlock*width)
+		for b := lo; b < hi && cc.err == nil; b += staticBlock {
+			e := min(b+staticBlock, hi)
+			var odd []int // elements whose schema gave another field count
+			for i := b; i < e && cc.err == nil; i++ {
+				base := len(h.chunks)
+				h.level++
+				fields(cc, i)
+				h.level--
+				row := buf[(i-b)*width : (i-b+1)*width]
+				if n := len(h.chunks) - base; n == k {
+					copy(row, h.chunks[base:])
+					clear(row[k:])
+				} else {
+					roots[i] = h.merkleize(h.chunks[base:base+n:base+n], uint64(n), 0)
+					odd = append(odd, i)
+				}
+				h.chunks = h.chunks[:base]
+			}
+			m := (e - b) * width
+			for ; m > e-b; m /= 2 {
+				gohashtree.HashChunks(buf[:m/2], buf[:m])
+			}
+			for i := b; i < e; i++ {
+				if len(odd) > 0 && odd[0] == i {
+					odd = odd[1:]
+					continue
+				}
+				roots[i] = buf[i-b]
+			}
+		}
+	}
+	count := len(roots)
+	workers := runtime.GOMAXPROCS(0)
+	if count < parallelThreshold || workers == 1 {
+		run(c, 0, count)
+		return
+	}
+	var wg sync.WaitGroup
+	errs := make([]error, workers)
+	per := (count + workers - 1) / workers
+	for w := 0; w < workers; w++ {
+		lo, hi := w*per, min((w+1)*per, count)
+		if lo >= hi {
+			break
+		}
+		wg.Add(1)
+		go func(w, lo, hi int) {
+			defer wg.Done()
+			cc := Codec{mode: modeHash, ctx: c.ctx, h: newHasher()}
+			run(&cc, lo, hi)
 			errs[w] = cc.err
 		}(w, lo, hi)
 	}

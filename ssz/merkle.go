@@ -3,6 +3,8 @@ package ssz
 import (
 	"crypto/sha256"
 	"math/bits"
+	"runtime"
+	"sync"
 
 	"github.com/prysmaticlabs/gohashtree"
 )
@@ -59,6 +61,40 @@ type hasher struct {
 	// container being hashed (1 for the top level).
 	cache *HashCache
 	level int
+
+	// layerBufs are the two buffers that large layers are hashed into
+	// on several cores, in turn (see hashLayerParallel).
+	layerBufs [2][][32]byte
+}
+
+// parallelLayerMin is the number of nodes of a layer above which it is
+// hashed on several cores.
+const parallelLayerMin = 1 << 14
+
+// hashLayerParallel returns the parent layer of layer (of even length),
+// hashed on several cores into one of h's buffers: in place, a worker
+// would overwrite nodes another still reads. Workers write disjoint
+// nodes, so the result does not depend on scheduling.
+func (h *hasher) hashLayerParallel(layer [][32]byte, l int) [][32]byte {
+	n := len(layer) / 2
+	buf := &h.layerBufs[l%2]
+	if cap(*buf) < n+1 {
+		*buf = make([][32]byte, n+1)
+	}
+	out := (*buf)[:n : n+1]
+	workers := runtime.GOMAXPROCS(0)
+	per := (n + workers - 1) / workers
+	var wg sync.WaitGroup
+	for lo := 0; lo < n; lo += per {
+		hi := min(lo+per, n)
+		wg.Add(1)
+		go func(lo, hi int) {
+			defer wg.Done()
+			gohashtree.HashChunks(out[lo:hi], layer[2*lo:2*hi])
+		}(lo, hi)
+	}
+	wg.Wait()
+	return out
 }
 
 func newHasher() *hasher { return &hasher{} }
@@ -106,6 +142,10 @@ func (h *hasher) merkleize(chunks [][32]byte, limit uint64, g uint64) [32]byte {
 			layer = append(layer, zeroHashes[l])
 		}
 		n := len(layer) / 2
+		if n >= parallelLayerMin && !capture {
+			layer = h.hashLayerParallel(layer, l)
+			continue
+		}
 		gohashtree.HashChunks(layer[:n], layer)
 		layer = layer[:n]
 	}
