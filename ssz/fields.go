@@ -1,6 +1,7 @@
 package ssz
 
 import (
+	"encoding/binary"
 	"fmt"
 	"reflect"
 	"runtime"
@@ -87,27 +88,32 @@ func uintField[T ~uint16 | ~uint32 | ~uint64](c *Codec, v *T, n int) {
 		c.sizeField(true, n)
 	case modeEncode:
 		if c.phase == phaseFixed {
-			x := uint64(*v)
-			for i := 0; i < n; i++ {
-				c.out = append(c.out, byte(x>>(8*i)))
+			switch n {
+			case 8:
+				c.out = binary.LittleEndian.AppendUint64(c.out, uint64(*v))
+			case 4:
+				c.out = binary.LittleEndian.AppendUint32(c.out, uint32(*v))
+			default:
+				c.out = binary.LittleEndian.AppendUint16(c.out, uint16(*v))
 			}
 		}
 	case modeDecode:
 		if c.phase == phaseFixed {
 			if b := c.readFixed(n); b != nil {
-				var x uint64
-				for i := n - 1; i >= 0; i-- {
-					x = x<<8 | uint64(b[i])
+				switch n {
+				case 8:
+					*v = T(binary.LittleEndian.Uint64(b))
+				case 4:
+					*v = T(binary.LittleEndian.Uint32(b))
+				default:
+					*v = T(binary.LittleEndian.Uint16(b))
 				}
-				*v = T(x)
 			}
 		}
 	case modeHash:
+		// The bytes above n are zero: T has n bytes.
 		var r [32]byte
-		x := uint64(*v)
-		for i := 0; i < n; i++ {
-			r[i] = byte(x >> (8 * i))
-		}
+		binary.LittleEndian.PutUint64(r[:8], uint64(*v))
 		c.h.put(r, c.h.nextField())
 	}
 }
@@ -170,8 +176,29 @@ func Bytes(c *Codec, v []byte) {
 		}
 	case modeHash:
 		g := c.h.nextField()
+		if g == 0 && len(v) <= 64 {
+			c.h.put(c.h.smallRoot(v), g)
+			return
+		}
 		c.h.put(c.h.packedRoot(v, uint64(len(v)), -1, g), g)
 	}
+}
+
+// smallRoot is the root of a byte vector of at most two chunks (a root,
+// a public key), without packedRoot's scratch space. It works in the
+// hasher's buffer: arrays on the stack would escape into the hash call.
+func (h *hasher) smallRoot(v []byte) [32]byte {
+	buf := &h.small
+	if len(v) <= 32 {
+		var r [32]byte
+		copy(r[:], v)
+		return r
+	}
+	copy(buf[0][:], v)
+	clear(buf[1][len(v)-32:])
+	copy(buf[1][:], v[32:])
+	gohashtree.HashChunks(buf[2:3], buf[:2])
+	return buf[2]
 }
 
 // ByteVector is a byte vector whose length n is known only at run time

@@ -65,6 +65,8 @@ type hasher struct {
 	// layerBufs are the two buffers that large layers are hashed into
 	// on several cores, in turn (see hashLayerParallel).
 	layerBufs [2][][32]byte
+
+	small [3][32]byte // smallRoot's two chunks and digest
 }
 
 // parallelLayerMin is the number of nodes of a layer above which it is
@@ -81,7 +83,7 @@ func (h *hasher) hashLayerParallel(layer [][32]byte, l int) [][32]byte {
 	if cap(*buf) < n+1 {
 		*buf = make([][32]byte, n+1)
 	}
-	out := (*buf)[:n : n+1]
+	out := (*buf)[: n : n+1]
 	workers := runtime.GOMAXPROCS(0)
 	per := (n + workers - 1) / workers
 	var wg sync.WaitGroup
