@@ -371,8 +371,11 @@ func pointerFree(t reflect.Type) bool {
 // elements of type T (of elemSize bytes in memory, raw its memory when T
 // holds no pointers, nil otherwise) padded to limit leaves. root computes
 // element i's root with a Codec of the calling goroutine.
+//
+// static, when not nil, describes the elements as static containers, whose
+// changed elements are then merkleized in blocks (hashStaticElements).
 func (c *Codec) elementsRootCached(fc *fieldCache, raw []byte, count, elemSize int, limit uint64, mixIn int,
-	root func(cc *Codec, i int) [32]byte) [32]byte {
+	root func(cc *Codec, i int) [32]byte, static *staticSchema) [32]byte {
 	if raw == nil {
 		// Elements may share memory with other values: recompute their
 		// roots, and let the leaf comparison find what changed.
@@ -406,8 +409,21 @@ func (c *Codec) elementsRootCached(fc *fieldCache, raw []byte, count, elemSize i
 	// Each worker compares its share of the elements with their previous
 	// copies and recomputes the roots of those that differ or are new.
 	scan := func(cc *Codec, lo, hi int) (changed []span) {
+		var pending []int // changed static elements whose roots are due
+		var buf [][32]byte
+		flush := func() {
+			if len(pending) == 0 {
+				return
+			}
+			if buf == nil {
+				buf = make([][32]byte, staticBlock*staticWidth(static.k))
+			}
+			cc.staticRoots(len(pending), func(j int) int { return pending[j] },
+				func(j int) *[32]byte { return &leaves[pending[j]] }, static.k, static.fields, buf)
+			pending = pending[:0]
+		}
 		const block = 32
-		for b := lo; b < hi; b += block {
+		for b := lo; b < hi && cc.err == nil; b += block {
 			e := min(b+block, hi)
 			if e <= same && bytes.Equal(raw[b*elemSize:e*elemSize], fc.prev[b*elemSize:e*elemSize]) {
 				continue
@@ -417,11 +433,19 @@ func (c *Codec) elementsRootCached(fc *fieldCache, raw []byte, count, elemSize i
 				if i < same && bytes.Equal(cur, fc.prev[i*elemSize:(i+1)*elemSize]) {
 					continue
 				}
-				leaves[i] = root(cc, i)
+				if static != nil {
+					pending = append(pending, i)
+					if len(pending) == staticBlock {
+						flush()
+					}
+				} else {
+					leaves[i] = root(cc, i)
+				}
 				copy(fc.prev[i*elemSize:], cur)
 				changed = appendSpan(changed, i, i+1)
 			}
 		}
+		flush()
 		return changed
 	}
 	var changed []span
@@ -464,6 +488,13 @@ func (c *Codec) elementsRootCached(fc *fieldCache, raw []byte, count, elemSize i
 		r = MixInLength(r, uint64(mixIn))
 	}
 	return r
+}
+
+// staticSchema describes the elements of a sequence of static containers
+// for staticRoots: k fields each, pushed by fields.
+type staticSchema struct {
+	k      int
+	fields func(cc *Codec, i int)
 }
 
 // rawElements returns the memory of the elements of s if T holds no

@@ -541,7 +541,7 @@ func arrays[T any](c *Codec, v *[]T, n int, isList bool) {
 			}
 			c.h.put(c.elementsRootCached(fc, raw, len(*v), size, uint64(n), mix, func(cc *Codec, i int) [32]byte {
 				return cc.h.packedRoot(raw[i*size:(i+1)*size], uint64(size), -1, 0)
-			}), g)
+			}, nil), g)
 			return
 		}
 		var roots [][32]byte
@@ -695,9 +695,13 @@ func objects[T any, PT ptrObject[T]](c *Codec, v *[]T, n int, isList bool) {
 			if isList {
 				mix = len(*v)
 			}
+			var static *staticSchema
+			if _, progressive := any(PT(new(T))).(ProgressiveContainer); !elemDyn && !progressive {
+				static = &staticSchema{c.countFields(PT(new(T))), func(cc *Codec, i int) { PT(&(*v)[i]).DefineSSZ(cc) }}
+			}
 			c.h.put(c.elementsRootCached(fc, raw, len(*v), size, uint64(n), mix, func(cc *Codec, i int) [32]byte {
 				return cc.hashObjectAt(PT(&(*v)[i]), 0)
-			}), g)
+			}, static), g)
 			return
 		}
 		roots := c.h.take(len(*v))
@@ -846,39 +850,11 @@ const staticBlock = 512
 // hashes thousands of pairs. Elements are shared between cores as in
 // hashElements.
 func (c *Codec) hashStaticElements(roots [][32]byte, k int, fields func(cc *Codec, i int)) {
-	width := 1 << depthFor(uint64(k))
 	run := func(cc *Codec, lo, hi int) {
-		h := cc.h
-		buf := make([][32]byte, staticBlock*width)
+		buf := make([][32]byte, staticBlock*staticWidth(k))
 		for b := lo; b < hi && cc.err == nil; b += staticBlock {
-			e := min(b+staticBlock, hi)
-			var odd []int // elements whose schema gave another field count
-			for i := b; i < e && cc.err == nil; i++ {
-				base := len(h.chunks)
-				h.level++
-				fields(cc, i)
-				h.level--
-				row := buf[(i-b)*width : (i-b+1)*width]
-				if n := len(h.chunks) - base; n == k {
-					copy(row, h.chunks[base:])
-					clear(row[k:])
-				} else {
-					roots[i] = h.merkleize(h.chunks[base:base+n:base+n], uint64(n), 0)
-					odd = append(odd, i)
-				}
-				h.chunks = h.chunks[:base]
-			}
-			m := (e - b) * width
-			for ; m > e-b; m /= 2 {
-				gohashtree.HashChunks(buf[:m/2], buf[:m])
-			}
-			for i := b; i < e; i++ {
-				if len(odd) > 0 && odd[0] == i {
-					odd = odd[1:]
-					continue
-				}
-				roots[i] = buf[i-b]
-			}
+			cc.staticRoots(min(b+staticBlock, hi)-b, func(j int) int { return b + j },
+				func(j int) *[32]byte { return &roots[b+j] }, k, fields, buf)
 		}
 	}
 	count := len(roots)
@@ -909,6 +885,42 @@ func (c *Codec) hashStaticElements(roots [][32]byte, k int, fields func(cc *Code
 			c.fail(err)
 			return
 		}
+	}
+}
+
+func staticWidth(k int) int { return 1 << depthFor(uint64(k)) }
+
+// staticRoots sets *dst(j) to the root of element elem(j) for j < m <=
+// staticBlock, merkleizing them together in buf (see hashStaticElements).
+func (cc *Codec) staticRoots(m int, elem func(j int) int, dst func(j int) *[32]byte, k int,
+	fields func(cc *Codec, i int), buf [][32]byte) {
+	h := cc.h
+	width := staticWidth(k)
+	var odd []int // elements whose schema gave another field count
+	for j := 0; j < m && cc.err == nil; j++ {
+		base := len(h.chunks)
+		h.level++
+		fields(cc, elem(j))
+		h.level--
+		row := buf[j*width : (j+1)*width]
+		if n := len(h.chunks) - base; n == k {
+			copy(row, h.chunks[base:])
+			clear(row[k:])
+		} else {
+			*dst(j) = h.merkleize(h.chunks[base:base+n:base+n], uint64(n), 0)
+			odd = append(odd, j)
+		}
+		h.chunks = h.chunks[:base]
+	}
+	for n := m * width; n > m; n /= 2 {
+		gohashtree.HashChunks(buf[:n/2], buf[:n])
+	}
+	for j := 0; j < m; j++ {
+		if len(odd) > 0 && odd[0] == j {
+			odd = odd[1:]
+			continue
+		}
+		*dst(j) = buf[j]
 	}
 }
 
