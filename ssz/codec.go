@@ -265,6 +265,23 @@ func (c *Codec) decodeObject(data []byte, obj Object) {
 	c.phase, c.in, c.pos, c.offBase, c.offNext = savedPhase, savedIn, savedPos, savedBase, savedNext
 }
 
+// decodeStatic decodes an element of a sequence of static containers:
+// decodeObject without measuring obj again, since the caller checked that
+// data has the type's fixed size.
+func (c *Codec) decodeStatic(data []byte, obj Object) {
+	savedPhase, savedIn, savedPos, savedOffs := c.phase, c.in, c.pos, len(c.offsets)
+	c.in, c.pos, c.phase = data, 0, phaseFixed
+	obj.DefineSSZ(c)
+	if c.err == nil && len(c.offsets) != savedOffs {
+		c.fail(fmt.Errorf("%w: %T has a variable-size field", ErrOffset, obj))
+	}
+	if c.err == nil && c.pos != len(data) {
+		c.fail(fmt.Errorf("%w: %T read %d fixed bytes, expected %d", ErrSize, obj, c.pos, len(data)))
+	}
+	c.offsets = c.offsets[:savedOffs]
+	c.phase, c.in, c.pos = savedPhase, savedIn, savedPos
+}
+
 // checkOffsets validates the offsets read in the fixed phase: the first
 // must point just past the fixed part, and each must be no smaller than
 // the previous and within the data.

@@ -680,8 +680,12 @@ func objects[T any, PT ptrObject[T]](c *Codec, v *[]T, n int, isList bool) {
 		}
 		c.decodeElements(b, n, isList, elemFixed, elemDyn, func(count int) {
 			*v = make([]T, count)
-		}, func(i int, data []byte) {
-			c.decodeObject(data, PT(&(*v)[i]))
+		}, func(cc *Codec, i int, data []byte) {
+			if elemDyn {
+				cc.decodeObject(data, PT(&(*v)[i]))
+			} else {
+				cc.decodeStatic(data, PT(&(*v)[i]))
+			}
 		})
 	case modeHash:
 		if err := checkCount(len(*v), n, isList); err != nil {
@@ -725,7 +729,11 @@ func objects[T any, PT ptrObject[T]](c *Codec, v *[]T, n int, isList bool) {
 
 // decodeElements splits b into the encodings of a sequence's elements
 // (checking counts, limits and offsets) and decodes each with dec.
-func (c *Codec) decodeElements(b []byte, n int, isList bool, elemFixed int, elemDyn bool, alloc func(int), dec func(int, []byte)) {
+//
+// Many static elements are decoded on several cores, each with its own
+// Codec over its own share; the error reported is the one of the lowest
+// index, as a serial decoding would report.
+func (c *Codec) decodeElements(b []byte, n int, isList bool, elemFixed int, elemDyn bool, alloc func(int), dec func(cc *Codec, i int, data []byte)) {
 	if !elemDyn {
 		if elemFixed == 0 || len(b)%elemFixed != 0 {
 			c.fail(fmt.Errorf("%w: %d bytes is not a whole number of %d-byte elements", ErrSize, len(b), elemFixed))
@@ -737,8 +745,37 @@ func (c *Codec) decodeElements(b []byte, n int, isList bool, elemFixed int, elem
 			return
 		}
 		alloc(count)
-		for i := 0; i < count && c.err == nil; i++ {
-			dec(i, b[i*elemFixed:(i+1)*elemFixed])
+		workers := runtime.GOMAXPROCS(0)
+		if count < parallelThreshold || workers == 1 {
+			for i := 0; i < count && c.err == nil; i++ {
+				dec(c, i, b[i*elemFixed:(i+1)*elemFixed])
+			}
+			return
+		}
+		var wg sync.WaitGroup
+		errs := make([]error, workers)
+		per := (count + workers - 1) / workers
+		for w := 0; w < workers; w++ {
+			lo, hi := w*per, min((w+1)*per, count)
+			if lo >= hi {
+				break
+			}
+			wg.Add(1)
+			go func(w, lo, hi int) {
+				defer wg.Done()
+				cc := Codec{mode: modeDecode, ctx: c.ctx}
+				for i := lo; i < hi && cc.err == nil; i++ {
+					dec(&cc, i, b[i*elemFixed:(i+1)*elemFixed])
+				}
+				errs[w] = cc.err
+			}(w, lo, hi)
+		}
+		wg.Wait()
+		for _, err := range errs {
+			if err != nil {
+				c.fail(err)
+				return
+			}
 		}
 		return
 	}
@@ -775,7 +812,7 @@ func (c *Codec) decodeElements(b []byte, n int, isList bool, elemFixed int, elem
 	offs[count] = len(b)
 	alloc(count)
 	for i := 0; i < count && c.err == nil; i++ {
-		dec(i, b[offs[i]:offs[i+1]])
+		dec(c, i, b[offs[i]:offs[i+1]])
 	}
 }
 
