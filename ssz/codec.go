@@ -174,7 +174,7 @@ func (c *Codec) measure(obj Object) (fixed, dynamic int, isDyn bool) {
 	obj.DefineSSZ(c)
 	fixed, dynamic, isDyn = c.fixed, c.dynamic, c.isDyn
 	if isDyn && isValue(obj) {
-		fixed, dynamic = 0, dynamic
+		fixed = 0 // a bare value has no offset
 	}
 	err := c.err
 	*c = saved
