@@ -298,9 +298,10 @@ func (fc *fieldCache) packedRoot(data []byte, limitBytes uint64, mixIn int) [32]
 		if bytes.Equal(asBytes(leaves[lo:hi]), data[lo*32:hi*32]) {
 			continue
 		}
+		src := asChunks(data[lo*32 : hi*32])
 		for i := lo; i < hi; i++ {
-			if !bytes.Equal(leaves[i][:], data[i*32:i*32+32]) {
-				copy(leaves[i][:], data[i*32:])
+			if leaves[i] != src[i-lo] {
+				leaves[i] = src[i-lo]
 				changed = appendSpan(changed, i, i+1)
 			}
 		}
@@ -322,6 +323,11 @@ func (fc *fieldCache) packedRoot(data []byte, limitBytes uint64, mixIn int) [32]
 		return root
 	}
 	return MixInLength(root, uint64(mixIn))
+}
+
+// asChunks views b, a whole number of chunks, as chunks.
+func asChunks(b []byte) [][32]byte {
+	return unsafe.Slice((*[32]byte)(unsafe.Pointer(unsafe.SliceData(b))), len(b)/32)
 }
 
 // mergeSpans merges two sorted span lists.
