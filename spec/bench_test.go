@@ -11,9 +11,10 @@ import (
 // The state benchmarks run on a synthetic mainnet Fulu state with a
 // million validators (syntheticState), built once per process. They have
 // the same names as internal/zrntbench's, which measure zrnt on a Deneb
-// state of the same size; run both in one invocation to compare:
+// state of the same size; run both in one invocation, one package at a
+// time, to compare:
 //
-//	go test -run XXX -bench 'State' -count 5 ./spec ./internal/zrntbench
+//	go test -p 1 -run XXX -bench 'State' -count 5 ./spec ./internal/zrntbench
 
 const benchValidators = 1_000_000
 
