@@ -243,3 +243,35 @@ func TestSyntheticStateRoundTripAndCache(t *testing.T) {
 		}
 	}
 }
+
+// The cache follows a state of every fork, whose lists differ in kind
+// (phase0's pending attestations hold pointers), and a change of fork
+// under the same cache.
+func TestHashCacheEveryFork(t *testing.T) {
+	var cache ssz.HashCache
+	for _, spec := range stateTestSpecs() {
+		for fork := Phase0; fork <= Fulu; fork++ {
+			s := spec.Schema(fork)
+			st := stateTestFill(s, uint64(fork)+1, 300)
+			for step := 0; step < 3; step++ {
+				want, err := HashTreeRoot(s, st)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got, err := ssz.HashTreeRootCached(st, s, &cache)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if Root(got) != want {
+					t.Fatalf("%s step %d: cached root %x, want %x", fork, step, got, want)
+				}
+				st.Balances[step]++
+				st.Validators[step*7].Slashed = !st.Validators[step*7].Slashed
+				st.Validators = st.Validators[:len(st.Validators)-1]
+				if fork == Phase0 {
+					st.PreviousEpochAttestations[0].Data.Slot++
+				}
+			}
+		}
+	}
+}
