@@ -117,7 +117,9 @@ in_root() {
 		done
 		unset IFS
 	fi
-	local envs=(PATH="$VENV/bin:/usr/local/bin:/usr/bin:/bin" HOME=/root LANG=C.UTF-8
+	local root_home
+	root_home=$(awk -F: '$1 == "root" { print $6 }' "$ROOTFS/etc/passwd")
+	local envs=(PATH="$VENV/bin:/usr/local/bin:/usr/bin:/bin" HOME="${root_home:-/}" LANG=C.UTF-8
 		PIP_CERT=/etc/ssl/quetzal-host-ca.crt PIP_DISABLE_PIP_VERSION_CHECK=1)
 	local v
 	for v in TERM PIP_INDEX_URL PIP_EXTRA_INDEX_URL PIP_DEFAULT_TIMEOUT http_proxy https_proxy \
