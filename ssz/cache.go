@@ -454,36 +454,12 @@ func (c *Codec) elementsRootCached(fc *fieldCache, raw []byte, count, elemSize i
 		flush()
 		return changed
 	}
+	parts := make([][]span, partsFor(count))
+	c.parallel(count, func(cc *Codec, p, lo, hi int) { parts[p] = scan(cc, lo, hi) })
 	var changed []span
-	workers := runtime.GOMAXPROCS(0)
-	if count < parallelThreshold || workers == 1 {
-		changed = scan(c, 0, count)
-	} else {
-		parts := make([][]span, workers)
-		errs := make([]error, workers)
-		per := (count + workers - 1) / workers
-		var wg sync.WaitGroup
-		for w := 0; w < workers; w++ {
-			lo, hi := w*per, min((w+1)*per, count)
-			if lo >= hi {
-				break
-			}
-			wg.Add(1)
-			go func(w, lo, hi int) {
-				defer wg.Done()
-				cc := Codec{mode: modeHash, ctx: c.ctx, h: newHasher()}
-				parts[w] = scan(&cc, lo, hi)
-				errs[w] = cc.err
-			}(w, lo, hi)
-		}
-		wg.Wait()
-		for w := range parts {
-			if errs[w] != nil {
-				c.fail(errs[w])
-			}
-			for _, s := range parts[w] {
-				changed = appendSpan(changed, s.lo, s.hi)
-			}
+	for _, part := range parts {
+		for _, s := range part {
+			changed = appendSpan(changed, s.lo, s.hi)
 		}
 	}
 	if c.err != nil {

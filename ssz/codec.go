@@ -3,6 +3,8 @@ package ssz
 import (
 	"errors"
 	"fmt"
+	"runtime"
+	"sync"
 )
 
 // Object is a type that describes its own SSZ schema. DefineSSZ lists the
@@ -332,4 +334,53 @@ func (c *Codec) dynamicBytes() []byte {
 		end = c.offsets[i+1]
 	}
 	return c.in[start:end]
+}
+
+// partsFor returns how many contiguous ranges parallel splits count
+// elements into: one per core, or a single range below parallelThreshold.
+func partsFor(count int) int {
+	if count < parallelThreshold {
+		return 1
+	}
+	return max(1, min(runtime.GOMAXPROCS(0), count))
+}
+
+// parallel runs work over [0, count) split into partsFor(count) contiguous
+// ranges, each on its own goroutine with a Codec of its own (same mode and
+// context, fresh scratch space); a single range runs on c itself. Ranges
+// write disjoint results, so the outcome does not depend on scheduling, and
+// of the ranges' errors the first in range order is kept: the one a serial
+// walk would have met.
+func (c *Codec) parallel(count int, work func(cc *Codec, part, lo, hi int)) {
+	parts := partsFor(count)
+	if parts == 1 {
+		work(c, 0, 0, count)
+		return
+	}
+	per := (count + parts - 1) / parts
+	errs := make([]error, parts)
+	var wg sync.WaitGroup
+	for p := 0; p < parts; p++ {
+		lo, hi := p*per, min((p+1)*per, count)
+		if lo >= hi {
+			break
+		}
+		wg.Add(1)
+		go func(p, lo, hi int) {
+			defer wg.Done()
+			cc := Codec{mode: c.mode, ctx: c.ctx}
+			if c.mode == modeHash {
+				cc.h = newHasher()
+			}
+			work(&cc, p, lo, hi)
+			errs[p] = cc.err
+		}(p, lo, hi)
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			c.fail(err)
+			return
+		}
+	}
 }

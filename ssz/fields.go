@@ -4,8 +4,6 @@ import (
 	"encoding/binary"
 	"fmt"
 	"reflect"
-	"runtime"
-	"sync"
 	"unsafe"
 
 	"github.com/prysmaticlabs/gohashtree"
@@ -745,38 +743,11 @@ func (c *Codec) decodeElements(b []byte, n int, isList bool, elemFixed int, elem
 			return
 		}
 		alloc(count)
-		workers := runtime.GOMAXPROCS(0)
-		if count < parallelThreshold || workers == 1 {
-			for i := 0; i < count && c.err == nil; i++ {
-				dec(c, i, b[i*elemFixed:(i+1)*elemFixed])
+		c.parallel(count, func(cc *Codec, _, lo, hi int) {
+			for i := lo; i < hi && cc.err == nil; i++ {
+				dec(cc, i, b[i*elemFixed:(i+1)*elemFixed])
 			}
-			return
-		}
-		var wg sync.WaitGroup
-		errs := make([]error, workers)
-		per := (count + workers - 1) / workers
-		for w := 0; w < workers; w++ {
-			lo, hi := w*per, min((w+1)*per, count)
-			if lo >= hi {
-				break
-			}
-			wg.Add(1)
-			go func(w, lo, hi int) {
-				defer wg.Done()
-				cc := Codec{mode: modeDecode, ctx: c.ctx}
-				for i := lo; i < hi && cc.err == nil; i++ {
-					dec(&cc, i, b[i*elemFixed:(i+1)*elemFixed])
-				}
-				errs[w] = cc.err
-			}(w, lo, hi)
-		}
-		wg.Wait()
-		for _, err := range errs {
-			if err != nil {
-				c.fail(err)
-				return
-			}
-		}
+		})
 		return
 	}
 	if len(b) == 0 {
@@ -840,38 +811,11 @@ func (c *Codec) hashElements(roots [][32]byte, count int, limit uint64, isList b
 		}
 		return
 	}
-	workers := runtime.GOMAXPROCS(0)
-	if count < parallelThreshold || workers == 1 {
-		for i := 0; i < count && c.err == nil; i++ {
-			roots[i] = root(c, i, 0)
+	c.parallel(count, func(cc *Codec, _, lo, hi int) {
+		for i := lo; i < hi && cc.err == nil; i++ {
+			roots[i] = root(cc, i, 0)
 		}
-		return
-	}
-	var wg sync.WaitGroup
-	errs := make([]error, workers)
-	per := (count + workers - 1) / workers
-	for w := 0; w < workers; w++ {
-		lo, hi := w*per, min((w+1)*per, count)
-		if lo >= hi {
-			break
-		}
-		wg.Add(1)
-		go func(w, lo, hi int) {
-			defer wg.Done()
-			cc := Codec{mode: modeHash, ctx: c.ctx, h: newHasher()}
-			for i := lo; i < hi && cc.err == nil; i++ {
-				roots[i] = root(&cc, i, 0)
-			}
-			errs[w] = cc.err
-		}(w, lo, hi)
-	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			c.fail(err)
-			return
-		}
-	}
+	})
 }
 
 // staticBlock is how many elements hashStaticElements merkleizes together:
@@ -894,35 +838,7 @@ func (c *Codec) hashStaticElements(roots [][32]byte, k int, fields func(cc *Code
 				func(j int) *[32]byte { return &roots[b+j] }, k, fields, buf)
 		}
 	}
-	count := len(roots)
-	workers := runtime.GOMAXPROCS(0)
-	if count < parallelThreshold || workers == 1 {
-		run(c, 0, count)
-		return
-	}
-	var wg sync.WaitGroup
-	errs := make([]error, workers)
-	per := (count + workers - 1) / workers
-	for w := 0; w < workers; w++ {
-		lo, hi := w*per, min((w+1)*per, count)
-		if lo >= hi {
-			break
-		}
-		wg.Add(1)
-		go func(w, lo, hi int) {
-			defer wg.Done()
-			cc := Codec{mode: modeHash, ctx: c.ctx, h: newHasher()}
-			run(&cc, lo, hi)
-			errs[w] = cc.err
-		}(w, lo, hi)
-	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			c.fail(err)
-			return
-		}
-	}
+	c.parallel(len(roots), func(cc *Codec, _, lo, hi int) { run(cc, lo, hi) })
 }
 
 func staticWidth(k int) int { return 1 << depthFor(uint64(k)) }
