@@ -5,7 +5,6 @@ go 1.26
 require (
 	github.com/crate-crypto/go-eth-kzg v1.5.0
 	github.com/golang/snappy v1.0.0
-	github.com/herumi/bls-eth-go-binary v1.37.0
 	github.com/protolambda/zrnt v0.34.1
 	github.com/protolambda/ztyp v0.2.2
 	github.com/prysmaticlabs/gohashtree v0.0.4-beta
