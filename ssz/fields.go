@@ -14,35 +14,6 @@ import (
 // its bytes in the right phase of the container's encoding, or pushes its
 // hash_tree_root onto the container's field roots.
 
-// staticField handles a fixed-size field whose encoding is raw: enc/dec
-// convert between the value and its n bytes, and root gives its chunk root.
-func (c *Codec) staticField(n int, enc func([]byte), dec func([]byte) error, root func() [32]byte) {
-	if c.err != nil {
-		return
-	}
-	switch c.mode {
-	case modeSize:
-		c.sizeField(true, n)
-	case modeEncode:
-		if c.phase == phaseFixed {
-			start := len(c.out)
-			c.out = append(c.out, make([]byte, n)...)
-			enc(c.out[start:])
-		}
-	case modeDecode:
-		if c.phase == phaseFixed {
-			if b := c.readFixed(n); b != nil {
-				if err := dec(b); err != nil {
-					c.fail(err)
-				}
-			}
-		}
-	case modeHash:
-		g := c.h.nextField()
-		c.h.put(root(), g)
-	}
-}
-
 // Uint8 is a uint8 field.
 func Uint8[T ~uint8](c *Codec, v *T) {
 	if c.err != nil {

@@ -191,12 +191,6 @@ func (h *hasher) capture(g uint64, node [32]byte) {
 	}
 }
 
-// merkleizeTop merkleizes the n field roots at the top of the chunk stack
-// (from base) as a container, padded to limit leaves.
-func (h *hasher) merkleizeTop(base, n, limit int) [32]byte {
-	return h.merkleize(h.chunks[base:base+n], uint64(limit), h.gindex)
-}
-
 // merkleizeList merkleizes data chunks of a list or vector at generalized
 // index g. mixIn is the list length, or -1 for a vector.
 func (h *hasher) merkleizeList(chunks [][32]byte, limit uint64, g uint64, mixIn int) [32]byte {
