@@ -26,6 +26,25 @@ func (s *Spec) ForkEpoch(f ForkName) Epoch {
 	return FarFutureEpoch
 }
 
+// SetForkEpoch schedules fork f at epoch (a test network's fork
+// schedule); phase0 is always at genesis and cannot be moved.
+func (s *Spec) SetForkEpoch(f ForkName, epoch Epoch) {
+	switch f {
+	case Altair:
+		s.AltairForkEpoch = epoch
+	case Bellatrix:
+		s.BellatrixForkEpoch = epoch
+	case Capella:
+		s.CapellaForkEpoch = epoch
+	case Deneb:
+		s.DenebForkEpoch = epoch
+	case Electra:
+		s.ElectraForkEpoch = epoch
+	case Fulu:
+		s.FuluForkEpoch = epoch
+	}
+}
+
 // ForkVersion returns the fork version of fork f on this network
 // (GENESIS_FORK_VERSION for phase0, <FORK>_FORK_VERSION otherwise).
 func (s *Spec) ForkVersion(f ForkName) Version {
