@@ -37,7 +37,10 @@ var presetSpecs = sync.OnceValue(func() map[string]*spec.Spec {
 	return map[string]*spec.Spec{"mainnet": spec.Mainnet(), "minimal": spec.Minimal()}
 })
 
-// caseSpec returns the spec of the case's preset and its fork.
+// caseSpec returns the spec of the case's preset and its fork. The forks up
+// to the case's are scheduled at genesis: the pyspec runs a case with the
+// module of its fork, also on a state whose fork version is not one of the
+// config's, and the fork of such a state is the one scheduled at its slot.
 func caseSpec(c *Case) (*spec.Spec, spec.ForkName, error) {
 	s := presetSpecs()[c.Preset]
 	if s == nil {
@@ -46,6 +49,10 @@ func caseSpec(c *Case) (*spec.Spec, spec.ForkName, error) {
 	fork, err := spec.ParseForkName(c.Fork)
 	if err != nil {
 		return nil, 0, fmt.Errorf("%w: fork %q", ErrNotImplemented, c.Fork)
+	}
+	s = s.Clone()
+	for f := spec.Altair; f <= fork; f++ {
+		s.SetForkEpoch(f, spec.GenesisEpoch)
 	}
 	return s, fork, nil
 }
