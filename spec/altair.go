@@ -413,6 +413,9 @@ func (t *Transition) ProcessSyncAggregate(st *BeaconState, agg *SyncAggregate) e
 	if len(agg.SyncCommitteeBits) != (size+7)/8 {
 		return invalidf("sync committee bits of %d bytes, want %d", len(agg.SyncCommitteeBits), (size+7)/8)
 	}
+	// The spec passes the committee's aggregate pubkey (less the absent
+	// members' keys when more than half took part) instead of the
+	// participants' keys; that is only a faster way to the same sum.
 	var participants []BLSPubkey
 	for i, pubkey := range committee {
 		if agg.SyncCommitteeBits.Get(i) {
