@@ -325,12 +325,16 @@ func (t *Transition) processAttestationAltair(st *BeaconState, a *Attestation) e
 
 // rewardAttestationParticipation is the end of process_attestation (altair,
 // unchanged through electra): set the attestation's flags on its attesters
-// and reward the proposer for each flag that was not set yet. The
-// participation list and attesting indices must be those of the state.
+// (in participation, the state's list of the target epoch) and reward the
+// proposer for each flag that was not set yet. The base reward per
+// increment is computed once, not once per attester and flag.
 func (s *Spec) rewardAttestationParticipation(st *BeaconState, participation []ParticipationFlags, attesters []ValidatorIndex, flagIndices []int) error {
 	perIncrement := s.GetBaseRewardPerIncrement(st)
 	var proposerRewardNumerator uint64
 	for _, index := range attesters {
+		if uint64(index) >= uint64(len(participation)) || uint64(index) >= uint64(len(st.Validators)) {
+			return invalidf("attesting index %d out of range (%d participation flags)", index, len(participation))
+		}
 		for flagIndex, weight := range participationFlagWeights() {
 			if slices.Contains(flagIndices, flagIndex) && !HasFlag(participation[index], flagIndex) {
 				participation[index] = AddFlag(participation[index], flagIndex)
