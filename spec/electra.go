@@ -227,7 +227,9 @@ queue:
 		case exited:
 			postponed = append(postponed, *d)
 		default:
-			churnLimitReached = processed+d.Amount > available
+			// processed+amount > available, without overflowing:
+			// processed never exceeds available.
+			churnLimitReached = d.Amount > available-processed
 			if churnLimitReached {
 				break queue
 			}
