@@ -28,28 +28,30 @@ func validatorIndexOfPubkey(st *BeaconState, pubkey BLSPubkey) (ValidatorIndex, 
 
 // --- Churn (EIP-7251) ---
 
-// GetBalanceChurnLimit is get_balance_churn_limit: the churn of the epoch
-// in Gwei, a whole number of effective balance increments.
+// GetBalanceChurnLimit is get_balance_churn_limit (electra beacon-chain.md):
+// the churn of the epoch in Gwei, a whole number of effective balance
+// increments.
 func (s *Spec) GetBalanceChurnLimit(st *BeaconState) Gwei {
 	churn := max(s.MinPerEpochChurnLimitElectra, s.GetTotalActiveBalance(st)/Gwei(s.ChurnLimitQuotient))
 	return churn - churn%s.EffectiveBalanceIncrement
 }
 
-// GetActivationExitChurnLimit is get_activation_exit_churn_limit: the part
-// of the balance churn that activations and exits share.
+// GetActivationExitChurnLimit is get_activation_exit_churn_limit (electra
+// beacon-chain.md): the part of the balance churn that activations and exits
+// share.
 func (s *Spec) GetActivationExitChurnLimit(st *BeaconState) Gwei {
 	return min(s.MaxPerEpochActivationExitChurnLimit, s.GetBalanceChurnLimit(st))
 }
 
-// GetConsolidationChurnLimit is get_consolidation_churn_limit: what is
-// left of the balance churn for consolidations.
+// GetConsolidationChurnLimit is get_consolidation_churn_limit (electra
+// beacon-chain.md): what is left of the balance churn for consolidations.
 func (s *Spec) GetConsolidationChurnLimit(st *BeaconState) Gwei {
 	return s.GetBalanceChurnLimit(st) - s.GetActivationExitChurnLimit(st)
 }
 
-// ComputeExitEpochAndUpdateChurn is compute_exit_epoch_and_update_churn:
-// the first epoch whose exit churn has room for exitBalance, which it
-// consumes.
+// ComputeExitEpochAndUpdateChurn is compute_exit_epoch_and_update_churn
+// (electra beacon-chain.md): the first epoch whose exit churn has room for
+// exitBalance, which it consumes.
 func (s *Spec) ComputeExitEpochAndUpdateChurn(st *BeaconState, exitBalance Gwei) Epoch {
 	earliestExitEpoch := max(st.EarliestExitEpoch, s.ComputeActivationExitEpoch(s.GetCurrentEpoch(st)))
 	perEpochChurn := s.GetActivationExitChurnLimit(st)
@@ -69,10 +71,10 @@ func (s *Spec) ComputeExitEpochAndUpdateChurn(st *BeaconState, exitBalance Gwei)
 }
 
 // ComputeConsolidationEpochAndUpdateChurn is
-// compute_consolidation_epoch_and_update_churn: like
-// ComputeExitEpochAndUpdateChurn, with the consolidation churn. The caller
-// makes sure that churn is not zero (process_consolidation_request ignores
-// requests when it is at most MIN_ACTIVATION_BALANCE).
+// compute_consolidation_epoch_and_update_churn (electra beacon-chain.md):
+// like ComputeExitEpochAndUpdateChurn, with the consolidation churn. The
+// caller makes sure that churn is not zero (process_consolidation_request
+// ignores requests when it is at most MIN_ACTIVATION_BALANCE).
 func (s *Spec) ComputeConsolidationEpochAndUpdateChurn(st *BeaconState, consolidationBalance Gwei) Epoch {
 	earliestEpoch := max(st.EarliestConsolidationEpoch, s.ComputeActivationExitEpoch(s.GetCurrentEpoch(st)))
 	perEpochChurn := s.GetConsolidationChurnLimit(st)
@@ -92,17 +94,19 @@ func (s *Spec) ComputeConsolidationEpochAndUpdateChurn(st *BeaconState, consolid
 
 // --- Compounding credentials (EIP-7251) ---
 
-// SwitchToCompoundingValidator is switch_to_compounding_validator: the
-// credentials become 0x02 (keeping the address) and the balance above
-// MIN_ACTIVATION_BALANCE goes through the activation churn again.
+// SwitchToCompoundingValidator is switch_to_compounding_validator (electra
+// beacon-chain.md): the credentials become 0x02 (keeping the address) and
+// the balance above MIN_ACTIVATION_BALANCE goes through the activation churn
+// again.
 func (s *Spec) SwitchToCompoundingValidator(st *BeaconState, index ValidatorIndex) {
 	st.Validators[index].WithdrawalCredentials[0] = CompoundingWithdrawalPrefix
 	s.QueueExcessActiveBalance(st, index)
 }
 
-// QueueExcessActiveBalance is queue_excess_active_balance: the balance
-// above MIN_ACTIVATION_BALANCE leaves the validator and is queued as a
-// pending deposit, so that it is metered by the churn like a deposit.
+// QueueExcessActiveBalance is queue_excess_active_balance (electra
+// beacon-chain.md): the balance above MIN_ACTIVATION_BALANCE leaves the
+// validator and is queued as a pending deposit, so that it is metered by the
+// churn like a deposit.
 func (s *Spec) QueueExcessActiveBalance(st *BeaconState, index ValidatorIndex) {
 	balance := st.Balances[index]
 	if balance <= s.MinActivationBalance {
@@ -135,9 +139,9 @@ func (s *Spec) depositSigningRoot(pubkey BLSPubkey, credentials Root, amount Gwe
 	return ComputeSigningRoot(root, ComputeDomain(DomainDeposit, s.GenesisForkVersion, Root{})), nil
 }
 
-// IsValidDepositSignature is is_valid_deposit_signature: the deposit's
-// proof of possession, which the deposit contract does not check. It
-// always verifies the signature.
+// IsValidDepositSignature is is_valid_deposit_signature (electra
+// beacon-chain.md): the deposit's proof of possession, which the deposit
+// contract does not check. It always verifies the signature.
 func (s *Spec) IsValidDepositSignature(pubkey BLSPubkey, credentials Root, amount Gwei, signature BLSSignature) bool {
 	root, err := s.depositSigningRoot(pubkey, credentials, amount)
 	if err != nil {
@@ -146,12 +150,12 @@ func (s *Spec) IsValidDepositSignature(pubkey BLSPubkey, credentials Root, amoun
 	return bls.Verify(bls.Pubkey(pubkey), root, bls.Signature(signature))
 }
 
-// applyDepositElectra is electra's apply_deposit: a new pubkey with a
-// valid signature gets a validator with a zero balance, and the amount
-// (also of a top-up) is queued as a pending deposit, to be applied within
-// the activation churn. The signature is checked as t.Signatures says,
-// but at once: a bad one skips the deposit, it does not make the block
-// invalid.
+// applyDepositElectra is apply_deposit as electra beacon-chain.md modifies
+// it: a new pubkey with a valid signature gets a validator with a zero
+// balance, and the amount (also of a top-up) is queued as a pending deposit,
+// to be applied within the activation churn. The signature is checked as
+// t.Signatures says, but at once: a bad one skips the deposit, it does not
+// make the block invalid.
 func (t *Transition) applyDepositElectra(st *BeaconState, pubkey BLSPubkey, credentials Root, amount Gwei, signature BLSSignature) error {
 	if _, ok := validatorIndexOfPubkey(st, pubkey); !ok {
 		root, err := t.depositSigningRoot(pubkey, credentials, amount)
@@ -174,8 +178,9 @@ func (t *Transition) applyDepositElectra(st *BeaconState, pubkey BLSPubkey, cred
 	return nil
 }
 
-// ApplyPendingDeposit is apply_pending_deposit: a top-up, or a new
-// validator if the signature is valid (otherwise the deposit is lost).
+// ApplyPendingDeposit is apply_pending_deposit (electra beacon-chain.md): a
+// top-up, or a new validator if the signature is valid (otherwise the
+// deposit is lost).
 func (s *Spec) ApplyPendingDeposit(st *BeaconState, d *PendingDeposit) {
 	if index, ok := validatorIndexOfPubkey(st, d.Pubkey); ok {
 		IncreaseBalance(st, index, d.Amount)
@@ -186,12 +191,13 @@ func (s *Spec) ApplyPendingDeposit(st *BeaconState, d *PendingDeposit) {
 	}
 }
 
-// ProcessPendingDeposits is process_pending_deposits: apply the queued
-// deposits in order, as far as the activation churn (with what previous
-// epochs left of it) and MAX_PENDING_DEPOSITS_PER_EPOCH allow; deposit
-// requests wait until they are finalized and until the eth1 bridge
-// deposits are all in; deposits to exiting validators wait, at the end of
-// the queue, until they are withdrawable.
+// ProcessPendingDeposits is process_pending_deposits (electra
+// beacon-chain.md): apply the queued deposits in order, as far as the
+// activation churn (with what previous epochs left of it) and
+// MAX_PENDING_DEPOSITS_PER_EPOCH allow; deposit requests wait until they are
+// finalized and until the eth1 bridge deposits are all in; deposits to
+// exiting validators wait, at the end of the queue, until they are
+// withdrawable.
 //
 // It is a *Spec method, so the signatures of new validators' deposits are
 // always verified.
@@ -249,9 +255,9 @@ queue:
 	return nil
 }
 
-// ProcessDepositRequest is process_deposit_request: the first request
-// fixes where the eth1 bridge deposits end; every request is queued with
-// the slot of its block.
+// ProcessDepositRequest is process_deposit_request (electra
+// beacon-chain.md): the first request fixes where the eth1 bridge deposits
+// end; every request is queued with the slot of its block.
 func (t *Transition) ProcessDepositRequest(st *BeaconState, r *DepositRequest) error {
 	if st.DepositRequestsStartIndex == UnsetDepositRequestsStartIndex {
 		st.DepositRequestsStartIndex = r.Index
@@ -268,9 +274,9 @@ func (t *Transition) ProcessDepositRequest(st *BeaconState, r *DepositRequest) e
 
 // --- Consolidations (EIP-7251) ---
 
-// ProcessPendingConsolidations is process_pending_consolidations: move the
-// effective balance of each source that has become withdrawable to its
-// target, in order; slashed sources are dropped.
+// ProcessPendingConsolidations is process_pending_consolidations (electra
+// beacon-chain.md): move the effective balance of each source that has
+// become withdrawable to its target, in order; slashed sources are dropped.
 func (s *Spec) ProcessPendingConsolidations(st *BeaconState) error {
 	nextEpoch := s.GetCurrentEpoch(st) + 1
 	next := 0
@@ -300,9 +306,9 @@ func (s *Spec) ProcessPendingConsolidations(st *BeaconState) error {
 }
 
 // IsValidSwitchToCompoundingRequest is
-// is_valid_switch_to_compounding_request: a consolidation request from a
-// validator to itself, authorised by its 0x01 address, while it is active
-// and not exiting.
+// is_valid_switch_to_compounding_request (electra beacon-chain.md): a
+// consolidation request from a validator to itself, authorised by its 0x01
+// address, while it is active and not exiting.
 func (s *Spec) IsValidSwitchToCompoundingRequest(st *BeaconState, r *ConsolidationRequest) bool {
 	if r.SourcePubkey != r.TargetPubkey {
 		return false
@@ -324,11 +330,11 @@ func (s *Spec) IsValidSwitchToCompoundingRequest(st *BeaconState, r *Consolidati
 	return v.ExitEpoch == FarFutureEpoch
 }
 
-// ProcessConsolidationRequest is process_consolidation_request: either a
-// switch to compounding credentials, or the exit of the source (metered
-// by the consolidation churn) with a pending consolidation into the
-// target. A request that does not qualify is ignored, not invalid: the
-// execution layer cannot check it.
+// ProcessConsolidationRequest is process_consolidation_request (electra
+// beacon-chain.md): either a switch to compounding credentials, or the exit
+// of the source (metered by the consolidation churn) with a pending
+// consolidation into the target. A request that does not qualify is ignored,
+// not invalid: the execution layer cannot check it.
 func (t *Transition) ProcessConsolidationRequest(st *BeaconState, r *ConsolidationRequest) error {
 	if t.IsValidSwitchToCompoundingRequest(st, r) {
 		index, _ := validatorIndexOfPubkey(st, r.SourcePubkey)
@@ -389,11 +395,11 @@ func (t *Transition) ProcessConsolidationRequest(st *BeaconState, r *Consolidati
 
 // --- Withdrawal requests (EIP-7002) ---
 
-// ProcessWithdrawalRequest is process_withdrawal_request: a full exit, or
-// a partial withdrawal of a compounding validator's balance above
-// MIN_ACTIVATION_BALANCE (metered by the exit churn), asked for by the
-// validator's execution address. A request that does not qualify is
-// ignored, not invalid.
+// ProcessWithdrawalRequest is process_withdrawal_request (electra
+// beacon-chain.md): a full exit, or a partial withdrawal of a compounding
+// validator's balance above MIN_ACTIVATION_BALANCE (metered by the exit
+// churn), asked for by the validator's execution address. A request that
+// does not qualify is ignored, not invalid.
 func (t *Transition) ProcessWithdrawalRequest(st *BeaconState, r *WithdrawalRequest) error {
 	amount := r.Amount
 	isFullExit := amount == FullExitRequestAmount
@@ -453,10 +459,10 @@ func (t *Transition) ProcessWithdrawalRequest(st *BeaconState, r *WithdrawalRequ
 
 // --- Attestations (EIP-7549) ---
 
-// processAttestationElectra is electra's process_attestation: the
-// attestation names its committees with committee bits (data.index is
-// zero), and its aggregation bits are those of the committees, one after
-// the other, each with at least one attester.
+// processAttestationElectra is process_attestation as electra
+// beacon-chain.md modifies it: the attestation names its committees with
+// committee bits (data.index is zero), and its aggregation bits are those of
+// the committees, one after the other, each with at least one attester.
 func (t *Transition) processAttestationElectra(st *BeaconState, a *Attestation) error {
 	data := &a.Data
 	currentEpoch, previousEpoch := t.GetCurrentEpoch(st), t.GetPreviousEpoch(st)
@@ -543,10 +549,11 @@ func (t *Transition) processAttestationElectra(st *BeaconState, a *Attestation) 
 
 // --- Epoch processing ---
 
-// processRegistryUpdatesElectra is electra's process_registry_updates:
-// one pass over the registry (eligibility, ejections, activations), the
-// activations no longer limited by a count of validators, as the pending
-// deposits are already metered by the balance churn.
+// processRegistryUpdatesElectra is process_registry_updates as electra
+// beacon-chain.md modifies it: one pass over the registry (eligibility,
+// ejections, activations), the activations no longer limited by a count of
+// validators, as the pending deposits are already metered by the balance
+// churn.
 func (s *Spec) processRegistryUpdatesElectra(st *BeaconState) error {
 	currentEpoch := s.GetCurrentEpoch(st)
 	activationEpoch := s.ComputeActivationExitEpoch(currentEpoch)
@@ -566,9 +573,10 @@ func (s *Spec) processRegistryUpdatesElectra(st *BeaconState) error {
 	return nil
 }
 
-// processSlashingsElectra is electra's process_slashings: the penalty is
-// computed per effective balance increment first, then multiplied, so that
-// it is the same for every increment whatever the validator's balance.
+// processSlashingsElectra is process_slashings as electra beacon-chain.md
+// modifies it: the penalty is computed per effective balance increment
+// first, then multiplied, so that it is the same for every increment
+// whatever the validator's balance.
 func (s *Spec) processSlashingsElectra(st *BeaconState) error {
 	epoch := s.GetCurrentEpoch(st)
 	totalBalance := s.GetTotalActiveBalance(st)
@@ -594,10 +602,11 @@ func (s *Spec) processSlashingsElectra(st *BeaconState) error {
 
 // --- Fork ---
 
-// UpgradeToElectra is upgrade_to_electra, in place: the new churn and
-// queue fields start from the deneb state, validators not yet active have
-// their balance moved to pending deposits (in order of eligibility), and
-// compounding validators queue their balance above MIN_ACTIVATION_BALANCE.
+// UpgradeToElectra is upgrade_to_electra (electra fork.md), in place: the
+// new churn and queue fields start from the deneb state, validators not yet
+// active have their balance moved to pending deposits (in order of
+// eligibility), and compounding validators queue their balance above
+// MIN_ACTIVATION_BALANCE.
 func (s *Spec) UpgradeToElectra(st *BeaconState) error {
 	epoch := s.GetCurrentEpoch(st)
 	earliestExitEpoch := s.ComputeActivationExitEpoch(epoch)
