@@ -279,3 +279,30 @@ func TestUpgradeToElectra(t *testing.T) {
 		t.Errorf("compounding validator keeps %d", st.Balances[5])
 	}
 }
+
+// TestProcessPendingDepositsHugeAmount checks that a deposit larger than
+// what is left of the churn waits, also when adding it to what was
+// processed would overflow uint64.
+func TestProcessPendingDepositsHugeAmount(t *testing.T) {
+	const gwei = 1_000_000_000
+	tr, st := electraTestState(t, 64)
+	topUp := func(i int, amount Gwei) PendingDeposit {
+		v := &st.Validators[i]
+		return PendingDeposit{Pubkey: v.Pubkey, WithdrawalCredentials: v.WithdrawalCredentials, Amount: amount, Slot: GenesisSlot}
+	}
+	huge := Gwei(Uint64Max) - gwei/2
+	st.PendingDeposits = []PendingDeposit{topUp(1, gwei), topUp(2, huge), topUp(3, gwei)}
+	available := tr.GetActivationExitChurnLimit(st)
+	if err := tr.ProcessPendingDeposits(st); err != nil {
+		t.Fatal(err)
+	}
+	if st.Balances[1] != tr.MinActivationBalance+gwei || st.Balances[2] != tr.MinActivationBalance || st.Balances[3] != tr.MinActivationBalance {
+		t.Fatalf("balances %d, %d, %d", st.Balances[1], st.Balances[2], st.Balances[3])
+	}
+	if len(st.PendingDeposits) != 2 || st.PendingDeposits[0].Amount != huge {
+		t.Fatalf("pending deposits left %+v", st.PendingDeposits)
+	}
+	if st.DepositBalanceToConsume != available-gwei {
+		t.Fatalf("deposit balance to consume %d, want %d", st.DepositBalanceToConsume, available-gwei)
+	}
+}
