@@ -32,29 +32,40 @@ func init() {
 	Register("transition", "core", runTransition)
 }
 
-// presetSpecs holds the two presets' specs with their default configs.
-var presetSpecs = sync.OnceValue(func() map[string]*spec.Spec {
-	return map[string]*spec.Spec{"mainnet": spec.Mainnet(), "minimal": spec.Minimal()}
+// presetSpecs holds, per preset and fork, the preset's spec with its
+// default config where that fork and the ones before it are scheduled at
+// genesis and the later ones never. The pyspec runs a case with the spec
+// of its fork whatever the state's fork version; so does StateFork with
+// these schedules when a case sets a version of no fork.
+var presetSpecs = sync.OnceValue(func() map[string][]*spec.Spec {
+	out := map[string][]*spec.Spec{}
+	for preset, base := range map[string]*spec.Spec{"mainnet": spec.Mainnet(), "minimal": spec.Minimal()} {
+		for fork := spec.Phase0; fork <= spec.LatestFork; fork++ {
+			s := base.Clone()
+			for f := spec.Altair; f <= spec.LatestFork; f++ {
+				if f <= fork {
+					s.SetForkEpoch(f, spec.GenesisEpoch)
+				} else {
+					s.SetForkEpoch(f, spec.FarFutureEpoch)
+				}
+			}
+			out[preset] = append(out[preset], s)
+		}
+	}
+	return out
 })
 
-// caseSpec returns the spec of the case's preset and its fork. The forks up
-// to the case's are scheduled at genesis: the pyspec runs a case with the
-// module of its fork, also on a state whose fork version is not one of the
-// config's, and the fork of such a state is the one scheduled at its slot.
+// caseSpec returns the spec of the case's preset and fork, and its fork.
 func caseSpec(c *Case) (*spec.Spec, spec.ForkName, error) {
-	s := presetSpecs()[c.Preset]
-	if s == nil {
+	specs := presetSpecs()[c.Preset]
+	if specs == nil {
 		return nil, 0, fmt.Errorf("no preset %q", c.Preset)
 	}
 	fork, err := spec.ParseForkName(c.Fork)
-	if err != nil {
+	if err != nil || int(fork) >= len(specs) {
 		return nil, 0, fmt.Errorf("%w: fork %q", ErrNotImplemented, c.Fork)
 	}
-	s = s.Clone()
-	for f := spec.Altair; f <= fork; f++ {
-		s.SetForkEpoch(f, spec.GenesisEpoch)
-	}
-	return s, fork, nil
+	return specs[fork], fork, nil
 }
 
 // caseMeta is the part of meta.yaml the state-transition runners read.
