@@ -202,6 +202,7 @@ func (s *Spec) ApplyPendingDeposit(st *BeaconState, d *PendingDeposit) {
 // It is a *Spec method, so the signatures of new validators' deposits are
 // always verified.
 func (s *Spec) ProcessPendingDeposits(st *BeaconState) error {
+	fork := s.StateFork(st)
 	nextEpoch := s.GetCurrentEpoch(st) + 1
 	available := st.DepositBalanceToConsume + s.GetActivationExitChurnLimit(st)
 	var processed Gwei
@@ -213,8 +214,9 @@ func (s *Spec) ProcessPendingDeposits(st *BeaconState) error {
 queue:
 	for i := range st.PendingDeposits {
 		d := &st.PendingDeposits[i]
-		// Deposit requests wait for the eth1 bridge deposits before them.
-		if d.Slot > GenesisSlot && st.Eth1DepositIndex < st.DepositRequestsStartIndex {
+		// Deposit requests wait for the eth1 bridge deposits before them;
+		// fulu has no bridge deposits left and drops the check.
+		if fork < Fulu && d.Slot > GenesisSlot && st.Eth1DepositIndex < st.DepositRequestsStartIndex {
 			break
 		}
 		if d.Slot > finalizedSlot || uint64(next) >= s.MaxPendingDepositsPerEpoch {
@@ -259,7 +261,9 @@ queue:
 // beacon-chain.md): the first request fixes where the eth1 bridge deposits
 // end; every request is queued with the slot of its block.
 func (t *Transition) ProcessDepositRequest(st *BeaconState, r *DepositRequest) error {
-	if st.DepositRequestsStartIndex == UnsetDepositRequestsStartIndex {
+	// Fulu no longer records where deposit requests start: the eth1
+	// bridge is gone (fulu beacon-chain.md, process_deposit_request).
+	if t.StateFork(st) < Fulu && st.DepositRequestsStartIndex == UnsetDepositRequestsStartIndex {
 		st.DepositRequestsStartIndex = r.Index
 	}
 	st.PendingDeposits = append(st.PendingDeposits, PendingDeposit{
