@@ -17,13 +17,14 @@ import (
 //     and a sync committee, the same one as current and next;
 //   - bellatrix on: the given execution payload header (empty: the merge
 //     has not happened);
-//   - electra: deposit_requests_start_index unset, deposits applied through
-//     the pending deposits queue (EIP-6110, EIP-7251), and activation from
-//     MIN_ACTIVATION_BALANCE with the credentials' maximum effective
-//     balance;
-//   - fulu: the proposer lookahead (EIP-7917), and the end of the eth1
-//     bridge recorded at the genesis deposits, as fulu no longer sets
-//     deposit_requests_start_index from the first deposit request.
+//   - electra on: deposits applied through the pending deposits queue
+//     (EIP-7251) and activation from MIN_ACTIVATION_BALANCE with the
+//     credentials' maximum effective balance; in electra
+//     deposit_requests_start_index is unset (EIP-6110);
+//   - fulu: the proposer lookahead (EIP-7917), and
+//     deposit_requests_start_index at the end of the genesis deposits, as
+//     fulu no longer sets it from the first deposit request and the eth1
+//     bridge ends there.
 
 // InitializeBeaconStateFromEth1 is initialize_beacon_state_from_eth1: the
 // genesis state of a chain that starts in fork from the eth1 block with

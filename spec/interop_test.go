@@ -86,6 +86,44 @@ func TestInteropDeposits(t *testing.T) {
 	}
 }
 
+// The first interop deposit and an interop genesis state as another client
+// (Lodestar, in its tests of its dev state, minimal preset) has them: the
+// same keys, deposits, deposit roots and genesis make the same state.
+func TestInteropMatchesOtherClient(t *testing.T) {
+	s := Minimal()
+	deposits, err := s.InteropDeposits(8)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := deposits[0].Data
+	if got, want := d.WithdrawalCredentials.String(), "0x00fad2a6bfb0e7f1f0f45460944fbd8dfa7f37da06a4d13b3983cc90bb46963b"; got != want {
+		t.Errorf("credentials of deposit 0: %s, want %s", got, want)
+	}
+	if got, want := d.Signature.String(), "0xa95af8ff0f8c06af4d29aef05ce865f85f82df42b606008ec5b1bcb42b17ae47f4b78cdce1db31ce32d18f42a6b296b4014a2164981780e56b5a40d7723c27b8423173e58fa36f075078b177634f66351412b867c103f532aedd50bcd9b98446"; got != want {
+		t.Errorf("signature of deposit 0: %s, want %s", got, want)
+	}
+	var eth1BlockHash Hash32
+	for i := range eth1BlockHash {
+		eth1BlockHash[i] = 0xaa
+	}
+	tr := &Transition{Spec: s, Signatures: SignaturesOff}
+	st, err := tr.InitializeBeaconStateFromEth1(Phase0, eth1BlockHash, 1644000000, deposits, nil)
+	if errors.Is(err, ErrNotImplemented) {
+		t.Skip(err)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.GenesisTime = 1644000000
+	root, err := s.StateRoot(st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "0x3ef3bda2cee48ebdbb6f7a478046631bad3b5eeda3543e55d9dd39da230425bb"; root.String() != want {
+		t.Errorf("genesis state root %s, want %s", root, want)
+	}
+}
+
 // interopTestSpec returns the minimal spec with fork scheduled at genesis
 // and the forks after it unscheduled.
 func interopTestSpec(fork ForkName) *Spec {
