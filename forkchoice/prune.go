@@ -23,7 +23,7 @@ import (
 // blocks.
 func (st *Store) prune() {
 	finalized := st.finalizedCheckpoint
-	if finalized.Epoch <= st.prunedEpoch {
+	if st.keepAll || finalized.Epoch <= st.prunedEpoch {
 		return
 	}
 	if _, ok := st.blocks[finalized.Root]; !ok {

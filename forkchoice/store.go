@@ -55,6 +55,9 @@ type Store struct {
 
 	// prunedEpoch is the finalized epoch of the last pruning.
 	prunedEpoch spec.Epoch
+	// keepAll turns pruning off, for tests that compare a pruned store
+	// with the spec's, which keeps everything.
+	keepAll bool
 }
 
 var _ ForkChoice = (*Store)(nil)
