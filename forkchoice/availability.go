@@ -100,6 +100,9 @@ func isDataAvailableDeneb(blockRoot spec.Root, commitments []spec.KZGCommitment,
 // sidecar is well-formed and its cells match its commitments.
 func isDataAvailableFulu(s *spec.Spec, blockRoot spec.Root, columns []*spec.DataColumnSidecar) error {
 	for i, sidecar := range columns {
+		if sidecar == nil {
+			return fmt.Errorf("%w: block %s: column sidecar %d missing", ErrUnavailable, blockRoot, i)
+		}
 		if !VerifyDataColumnSidecar(s, sidecar) {
 			return fmt.Errorf("%w: block %s: column sidecar %d (index %d) is malformed", ErrUnavailable, blockRoot, i, sidecar.Index)
 		}

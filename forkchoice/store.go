@@ -68,7 +68,8 @@ var _ ForkChoice = (*Store)(nil)
 // finalized state and block; it becomes the justified and finalized
 // checkpoint of its epoch, and its payload counts as valid.
 //
-// The store keeps copies of the anchor, so the caller may reuse them.
+// The store keeps a copy of the anchor state, and the anchor block, which
+// the caller must not modify afterwards.
 func GetForkchoiceStore(s *spec.Spec, anchorState *spec.BeaconState, anchorBlock *spec.BeaconBlock, opts Options) (*Store, error) {
 	stateRoot, err := s.StateRoot(anchorState)
 	if err != nil {
@@ -126,6 +127,8 @@ func blockRoot(s *spec.Spec, block *spec.BeaconBlock) (spec.Root, error) {
 
 // Spec returns the spec the store runs.
 func (st *Store) Spec() *spec.Spec { return st.spec }
+
+// The accessors below are those of ForkChoice, which documents them.
 
 func (st *Store) TimeMs() uint64                       { return st.timeMs }
 func (st *Store) GenesisTimeMs() uint64                { return st.genesisTimeMs }
