@@ -10,28 +10,16 @@ import (
 // LMD-GHOST with proposer boost and the FFG viability filter (phase0
 // fork-choice.md, get_head and the functions it calls).
 
-// justifiedState is store.checkpoint_states[store.justified_checkpoint],
-// which the store always holds: it is put there when the checkpoint
-// becomes justified (by store_target_checkpoint_state, or at the anchor).
+// justifiedState is store.checkpoint_states[store.justified_checkpoint].
+// The spec's store holds it at the anchor and once an attestation has
+// targeted the checkpoint; a checkpoint justified by a block's state
+// before any such attestation would make the spec fail, so here it is
+// computed and kept then, as store_target_checkpoint_state would.
 func (st *Store) justifiedState() (*spec.BeaconState, error) {
-	state, ok := st.checkpointStates[st.justifiedCheckpoint]
-	if !ok {
-		return st.checkpointState(st.justifiedCheckpoint)
-	}
-	return state, nil
-}
-
-// checkpointState returns the state of checkpoint cp, computing and
-// keeping it as store_target_checkpoint_state does if it is missing. The
-// spec only reads the justified checkpoint's state after an attestation
-// stored it; a justified checkpoint reached through a block's state (with
-// no attestation for it yet) would make it fail, and the state it needs
-// is the one store_target_checkpoint_state would store.
-func (st *Store) checkpointState(cp spec.Checkpoint) (*spec.BeaconState, error) {
-	if err := st.storeTargetCheckpointState(cp); err != nil {
+	if err := st.storeTargetCheckpointState(st.justifiedCheckpoint); err != nil {
 		return nil, err
 	}
-	return st.checkpointStates[cp], nil
+	return st.checkpointStates[st.justifiedCheckpoint], nil
 }
 
 // getAttestationScore is get_attestation_score: the effective balance of
