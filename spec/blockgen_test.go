@@ -173,7 +173,19 @@ func (p *blockProducer) nextBlock(pre *BeaconState, opts blockOptions) (*SignedB
 			return nil, nil, err
 		}
 	}
-	if body.Deposits, err = p.pendingEth1Deposits(st, fork); err != nil {
+	// process_eth1_data runs before process_operations, so a vote that
+	// wins the majority already decides which deposits the block owes.
+	eth1 := st.Eth1Data
+	votes := uint64(1)
+	for i := range st.Eth1DataVotes {
+		if st.Eth1DataVotes[i] == body.Eth1Data {
+			votes++
+		}
+	}
+	if votes*2 > uint64(s.EpochsPerEth1VotingPeriod)*uint64(s.SlotsPerEpoch) {
+		eth1 = body.Eth1Data
+	}
+	if body.Deposits, err = p.pendingEth1Deposits(st, eth1, fork); err != nil {
 		return nil, nil, err
 	}
 	if fork >= Altair {
@@ -519,10 +531,11 @@ func (p *blockProducer) depositLeaves(n int) ([]Root, error) {
 }
 
 // pendingEth1Deposits returns the deposits a block at st's slot must
-// include (process_operations), with their proofs against st's eth1 data.
-func (p *blockProducer) pendingEth1Deposits(st *BeaconState, fork ForkName) ([]Deposit, error) {
+// include (process_operations) when eth1 is the eth1 data in force, with
+// their proofs against it.
+func (p *blockProducer) pendingEth1Deposits(st *BeaconState, eth1 Eth1Data, fork ForkName) ([]Deposit, error) {
 	s := p.spec
-	limit := st.Eth1Data.DepositCount
+	limit := eth1.DepositCount
 	switch {
 	case fork >= Fulu:
 		return nil, nil
@@ -532,7 +545,7 @@ func (p *blockProducer) pendingEth1Deposits(st *BeaconState, fork ForkName) ([]D
 	if st.Eth1DepositIndex >= limit {
 		return nil, nil
 	}
-	leaves, err := p.depositLeaves(int(st.Eth1Data.DepositCount))
+	leaves, err := p.depositLeaves(int(eth1.DepositCount))
 	if err != nil {
 		return nil, err
 	}
