@@ -1,11 +1,15 @@
 package spec
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
 	"errors"
+	"flag"
 	"fmt"
 	"math/big"
+	"os"
+	"path/filepath"
 	"slices"
 	"testing"
 
@@ -711,5 +715,62 @@ func TestBlockProducerChainMainnet(t *testing.T) {
 				t.Errorf("chain ends at slot %d", st.Slot)
 			}
 		})
+	}
+}
+
+// The example of the godoc and README (ExampleTransition_StateTransition)
+// runs a block on a state that it reads from testdata/example: a
+// minimal-preset chain that starts in fulu, after blocks at slots 1 to 7,
+// and the block of slot 8 with the attestations of slot 7, so that the
+// transition also runs an epoch. TestExampleTestdata checks that the files
+// are what the producer makes; -update-example rewrites them.
+
+var updateExample = flag.Bool("update-example", false, "rewrite testdata/example, the state and block of the godoc example")
+
+// exampleTestdata returns the encoded pre-state and signed block of the
+// example.
+func exampleTestdata() (pre, block []byte, err error) {
+	s := interopTestSpec(Fulu)
+	st, p, err := blockgenGenesis(s, 64)
+	if err != nil {
+		return nil, nil, err
+	}
+	var signed *SignedBeaconBlock
+	for slot := Slot(1); slot <= s.SlotsPerEpoch; slot++ {
+		var post *BeaconState
+		if signed, post, err = p.nextBlock(st, blockOptions{attest: true}); err != nil {
+			return nil, nil, err
+		}
+		if slot < s.SlotsPerEpoch {
+			st = post
+		}
+	}
+	schema := s.Schema(Fulu)
+	if pre, err = Marshal(schema, st); err != nil {
+		return nil, nil, err
+	}
+	block, err = Marshal(schema, signed)
+	return pre, block, err
+}
+
+func TestExampleTestdata(t *testing.T) {
+	pre, block, err := exampleTestdata()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join("testdata", "example")
+	files := map[string][]byte{"pre.ssz": pre, "block.ssz": block}
+	if *updateExample {
+		writeCorpus(t, dir, files)
+		return
+	}
+	for name, want := range files {
+		got, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("%s differs from what the producer makes (regenerate with -update-example)", name)
+		}
 	}
 }
