@@ -697,6 +697,9 @@ func TestStateTransitionChecksProposerSignature(t *testing.T) {
 // than the minimal preset's: the first slots, then the first slot of the
 // next epoch after empty slots.
 func TestBlockProducerChainMainnet(t *testing.T) {
+	if testing.Short() {
+		t.Skip("mainnet-preset chain in -short mode")
+	}
 	for _, fork := range []ForkName{Phase0, Fulu} {
 		t.Run(fork.String(), func(t *testing.T) {
 			s := Mainnet()

@@ -113,9 +113,10 @@ func blockFuzzAddress(i ValidatorIndex) ExecutionAddress {
 // newBlockFuzzTarget runs the history: blocks with attestations at slots
 // 1..blockFuzzLastSlot. In phase0 the eth1 vote brings in 18 deposits
 // (new validators and a top-up), more than one block may hold, so that
-// the blocks at the next slot still owe two. In fulu the early blocks move
+// the blocks at the next slot still owe two. In fulu the blocks move
 // validators 1..4 and 32..63 to execution credentials, make validator 1
-// compounding and add a deposit request.
+// compounding, and add a deposit request, a consolidation of validator 3
+// into 1 and a partial withdrawal of validator 1 to the queues.
 func newBlockFuzzTarget(fork ForkName) (*blockFuzzTarget, error) {
 	s := blockFuzzSpec(fork)
 	st, p, err := blockgenGenesis(s, 64)
@@ -209,6 +210,18 @@ func blockFuzzHistoryOperations(p *blockProducer, slot Slot) func(st *BeaconStat
 			return changes(32, 47)
 		case 5:
 			return changes(48, 63)
+		case 10:
+			// Queues that the pre-state holds: a consolidation and, once
+			// rewards have come in, a partial withdrawal.
+			if p.spec.StateFork(st) >= Electra {
+				body.ExecutionRequests.Consolidations = append(body.ExecutionRequests.Consolidations,
+					ConsolidationRequest{SourceAddress: blockFuzzAddress(3), SourcePubkey: st.Validators[3].Pubkey, TargetPubkey: st.Validators[1].Pubkey})
+			}
+		case 20:
+			if p.spec.StateFork(st) >= Electra {
+				body.ExecutionRequests.Withdrawals = append(body.ExecutionRequests.Withdrawals,
+					WithdrawalRequest{SourceAddress: blockFuzzAddress(1), ValidatorPubkey: st.Validators[1].Pubkey, Amount: 1_000_000})
+			}
 		}
 		return nil
 	}
@@ -415,7 +428,7 @@ func (ft *blockFuzzTarget) seeds() ([]blockFuzzSeed, error) {
 	}
 	consolidationRequest := func(st *BeaconState, body *BeaconBlockBody) error {
 		body.ExecutionRequests.Consolidations = append(body.ExecutionRequests.Consolidations,
-			ConsolidationRequest{SourceAddress: blockFuzzAddress(3), SourcePubkey: st.Validators[3].Pubkey, TargetPubkey: st.Validators[1].Pubkey})
+			ConsolidationRequest{SourceAddress: blockFuzzAddress(4), SourcePubkey: st.Validators[4].Pubkey, TargetPubkey: st.Validators[1].Pubkey})
 		return nil
 	}
 	all := func(ops ...op) op {
