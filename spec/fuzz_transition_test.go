@@ -17,9 +17,9 @@ import (
 
 // Fuzzing process_block: arbitrary bytes, decoded as a BeaconBlock of one
 // fork, go through the block processing of a fixed pre-state with history
-// (a minimal-preset interop chain some epochs in, with justified and
-// finalized checkpoints, pending deposits, execution credentials and
-// queues). The block processing must never panic, must leave the fixed
+// (a minimal-preset interop chain some epochs in, with justified
+// checkpoints, participation records, deposits still owed, execution
+// credentials and queues). The block processing must never panic, must leave the fixed
 // pre-state as it was (the processing runs on copies, and ApplyBlock must
 // never touch its argument), must return errors that wrap ErrInvalid, and
 // ApplyBlock must return no state with an error.
@@ -74,7 +74,7 @@ type blockFuzzTarget struct {
 }
 
 // blockFuzzLastSlot is the slot of the last block of the history: in the
-// fourth epoch, after the chain justified and finalized epochs.
+// fourth epoch, after the chain has justified epochs 1 and 2.
 const blockFuzzLastSlot = 25
 
 var blockFuzzTargets = map[ForkName]func() (*blockFuzzTarget, error){
