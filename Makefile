@@ -15,10 +15,16 @@ unit:
 # (golang/go#75804). A small minimization budget keeps the fuzzer from
 # stalling on minimizing multi-kilobyte states and blocks.
 FUZZ = -run '^$$' -fuzztime $(FUZZ_EXECS)x -fuzzminimizetime 200x
+# The process_block targets run whole blocks (and sign some), so they get
+# fewer executions for about the same time.
+FUZZ_BLOCK_EXECS ?= 50000
+FUZZ_BLOCK = -run '^$$' -fuzztime $(FUZZ_BLOCK_EXECS)x -fuzzminimizetime 100x
 fuzz:
 	$(GO) test ./spec $(FUZZ) -fuzz '^FuzzDecodeBeaconState$$'
 	$(GO) test ./spec $(FUZZ) -fuzz '^FuzzDecodeBeaconBlock$$'
 	$(GO) test ./ssz $(FUZZ) -fuzz '^FuzzSampleDecode$$'
+	$(GO) test ./spec $(FUZZ_BLOCK) -fuzz '^FuzzProcessBlockFulu$$'
+	$(GO) test ./spec $(FUZZ_BLOCK) -fuzz '^FuzzProcessBlockPhase0$$'
 
 # The official consensus-spec-tests vectors: scripts/vectors.sh finds, downloads
 # or generates them and prints their root directory last. The runners whose

@@ -89,12 +89,18 @@ func (t *Transition) StateTransition(st *BeaconState, signed *SignedBeaconBlock,
 	if err := t.ProcessSlots(st, block.Slot); err != nil {
 		return err
 	}
+	// In SignaturesBatch mode the proposer's signature joins the block's
+	// batch, verified at the end of process_block.
+	t.batch = t.batch[:0]
 	if validateResult {
-		if err := t.VerifyBlockSignature(st, signed); err != nil {
+		if err := t.verifyBlockSignature(st, signed); err != nil {
 			return err
 		}
 	}
-	if err := t.ProcessBlock(st, block); err != nil {
+	if err := t.processBlock(st, block); err != nil {
+		return err
+	}
+	if err := t.flushSignatures(); err != nil {
 		return err
 	}
 	if validateResult {
@@ -120,7 +126,19 @@ func (t *Transition) ApplyBlock(pre *BeaconState, signed *SignedBeaconBlock, val
 }
 
 // VerifyBlockSignature is verify_block_signature (phase0 beacon-chain.md).
+// In SignaturesBatch mode too it verifies the signature before it returns.
 func (t *Transition) VerifyBlockSignature(st *BeaconState, signed *SignedBeaconBlock) error {
+	t.batch = t.batch[:0]
+	if err := t.verifyBlockSignature(st, signed); err != nil {
+		return err
+	}
+	return t.flushSignatures()
+}
+
+// verifyBlockSignature is verify_block_signature with the signature
+// verified as t.Signatures says (in SignaturesBatch mode: added to the
+// batch).
+func (t *Transition) verifyBlockSignature(st *BeaconState, signed *SignedBeaconBlock) error {
 	block := &signed.Message
 	if uint64(block.ProposerIndex) >= uint64(len(st.Validators)) {
 		return opError("verify_block_signature", -1, invalidf("proposer index %d out of range", block.ProposerIndex))
@@ -248,6 +266,15 @@ func (s *Spec) ProcessEpoch(st *BeaconState) error {
 // signatures are verified together before it returns.
 func (t *Transition) ProcessBlock(st *BeaconState, block *BeaconBlock) error {
 	t.batch = t.batch[:0]
+	if err := t.processBlock(st, block); err != nil {
+		return err
+	}
+	return t.flushSignatures()
+}
+
+// processBlock is process_block with the signatures of SignaturesBatch
+// mode added to the batch, not verified.
+func (t *Transition) processBlock(st *BeaconState, block *BeaconBlock) error {
 	fork := t.StateFork(st)
 	if err := t.ProcessBlockHeader(st, block); err != nil {
 		return err
@@ -281,7 +308,7 @@ func (t *Transition) ProcessBlock(st *BeaconState, block *BeaconBlock) error {
 			return err
 		}
 	}
-	return t.flushSignatures()
+	return nil
 }
 
 // ProcessOperations is process_operations (last modified in fulu): the
