@@ -354,9 +354,11 @@ func (e *epochContext) validatorPass() error {
 		activePrevious := IsActiveValidator(v, previous)
 		// get_eligible_validator_indices
 		if rewardsDue && (activePrevious || (v.Slashed && previous+1 < v.WithdrawableEpoch)) {
+			// get_unslashed_participating_indices: an eligible validator
+			// that is not slashed is active in the previous epoch.
 			flags := previousFlags[i]
-			if !activePrevious || v.Slashed {
-				flags = 0 // not among the unslashed participating indices
+			if v.Slashed {
+				flags = 0
 			}
 			matchingTarget := HasFlag(flags, TimelyTargetFlagIndex)
 
