@@ -14,13 +14,15 @@ import (
 //
 // The walks:
 //
-//  1. epochTotals sums the effective balances that every step of the epoch
-//     weighs with: the total active balance, the unslashed participating
-//     balances of each flag and, before electra, the exit queue. Nothing
-//     they depend on (effective balances, activation and exit epochs as
-//     seen from the current epoch, slashed bits, participation flags)
-//     changes before process_effective_balance_updates, so they serve
-//     process_justification_and_finalization up to process_pending_deposits.
+//  1. newEpochContext sums the effective balances that the steps weigh
+//     with: the total active balance and the unslashed participating
+//     balances of each flag (and, before electra, finds the exit queue).
+//     Nothing they depend on (effective balances, slashed bits,
+//     participation flags, which validators are active in the previous
+//     and current epochs) changes before process_effective_balance_updates:
+//     registry updates only set activation and exit epochs after the
+//     current one, and pending deposits add validators not yet active. So
+//     the sums serve every step up to process_pending_consolidations.
 //  2. validatorPass runs, for each validator in index order,
 //     process_inactivity_updates, process_rewards_and_penalties,
 //     process_registry_updates and process_slashings. Each of these
