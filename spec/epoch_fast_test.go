@@ -512,3 +512,30 @@ func TestProcessEpochFastFallback(t *testing.T) {
 		t.Fatalf("short inactivity scores: %v", err)
 	}
 }
+
+// ProcessSlots runs the fast epoch processing unless ReferenceEpoch is
+// set; either way the states agree.
+func TestProcessSlotsReferenceEpoch(t *testing.T) {
+	s := Minimal()
+	for _, fork := range []ForkName{Altair, Electra, Fulu} {
+		r := rand.New(rand.NewPCG(9, uint64(fork)))
+		st := epochTestState(s, epochScenario{fork: fork, validators: 256, epoch: 20}, r)
+		target := st.Slot + 3*s.SlotsPerEpoch
+		var encoded [2][]byte
+		for i, reference := range []bool{false, true} {
+			c := st.Copy()
+			tr := &Transition{Spec: s, Signatures: SignaturesOff, ReferenceEpoch: reference}
+			if err := tr.ProcessSlots(c, target); err != nil {
+				t.Fatalf("%s, reference %v: %v", fork, reference, err)
+			}
+			enc, err := Marshal(s.Schema(fork), c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			encoded[i] = enc
+		}
+		if !bytes.Equal(encoded[0], encoded[1]) {
+			t.Fatalf("%s: ProcessSlots with and without ReferenceEpoch differ", fork)
+		}
+	}
+}
