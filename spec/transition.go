@@ -52,6 +52,11 @@ type Transition struct {
 	Engine ExecutionEngine
 	// Signatures says how BLS signatures are checked.
 	Signatures SignatureMode
+	// ReferenceEpoch makes ProcessSlots run ProcessEpoch, the spec-shaped
+	// epoch processing, instead of ProcessEpochFast. Both give the same
+	// state; the reference walks the registry once or more per step and
+	// is much slower on a large registry.
+	ReferenceEpoch bool
 
 	// batch holds the signature sets collected in SignaturesBatch mode.
 	batch []bls.SignatureSet
@@ -165,7 +170,11 @@ func (t *Transition) ProcessSlots(st *BeaconState, slot Slot) error {
 		}
 		// Process epoch on the start slot of the next epoch.
 		if (st.Slot+1)%t.SlotsPerEpoch == 0 {
-			if err := t.ProcessEpoch(st); err != nil {
+			processEpoch := t.ProcessEpochFast
+			if t.ReferenceEpoch {
+				processEpoch = t.ProcessEpoch
+			}
+			if err := processEpoch(st); err != nil {
 				return err
 			}
 		}

@@ -360,7 +360,8 @@ var epochSteps = map[string]func(s *spec.Spec, st *spec.BeaconState) error{
 
 // runEpochProcessing runs the handler's sub-transition on pre and, where
 // the case has them, the whole process_epoch on pre_epoch (the format's
-// alternative condition): both must match.
+// alternative condition), both the spec-shaped ProcessEpoch and
+// ProcessEpochFast: all must match.
 func runEpochProcessing(c *Case) error {
 	step := epochSteps[c.Handler]
 	if step == nil {
@@ -380,12 +381,20 @@ func runEpochProcessing(c *Case) error {
 	if !c.Has("pre_epoch.ssz_snappy") {
 		return nil
 	}
-	st, err = readState(c, s, fork, "pre_epoch")
-	if err != nil {
-		return err
-	}
-	if err := expectPost(c, s, fork, st, s.ProcessEpoch(st), "post_epoch"); err != nil {
-		return fmt.Errorf("process_epoch: %w", err)
+	for _, epoch := range []struct {
+		name string
+		run  func(*spec.BeaconState) error
+	}{
+		{"process_epoch", s.ProcessEpoch},
+		{"process_epoch (fast)", s.ProcessEpochFast},
+	} {
+		st, err = readState(c, s, fork, "pre_epoch")
+		if err != nil {
+			return err
+		}
+		if err := expectPost(c, s, fork, st, epoch.run(st), "post_epoch"); err != nil {
+			return fmt.Errorf("%s: %w", epoch.name, err)
+		}
 	}
 	return nil
 }
