@@ -491,6 +491,20 @@ func TestValidatorIndexByPubkey(t *testing.T) {
 		t.Fatal("the first copy to append should keep the shared cache")
 	}
 
+	// Pubkeys that share their first 8 bytes (the hash table's filter),
+	// and enough new validators for the table to grow several times.
+	for k := 0; k < 3000; k++ {
+		pk := st.Validators[5+k%3].Pubkey
+		binary.LittleEndian.PutUint64(pk[40:], uint64(k)+1)
+		st.Validators = append(st.Validators, Validator{Pubkey: pk})
+	}
+	for i := range st.Validators {
+		checkIndexByPubkey(t, s, st, st.Validators[i].Pubkey, "shared prefixes")
+	}
+	pk := st.Validators[6].Pubkey
+	pk[47] ^= 1
+	checkIndexByPubkey(t, s, st, pk, "shared prefix, absent")
+
 	// A pubkey replaced by hand is not found at its old index; a rebuild
 	// finds the new one.
 	old := st.Validators[40].Pubkey
@@ -505,6 +519,37 @@ func TestValidatorIndexByPubkey(t *testing.T) {
 	checkIndexByPubkey(t, s, st, st.Validators[99].Pubkey, "cut")
 	st.Validators = append(st.Validators, Validator{Pubkey: y})
 	checkIndexByPubkey(t, s, st, y, "cut and grown")
+}
+
+// The pubkey index itself, without the check against the state that
+// ValidatorIndexByPubkey adds: it grows as validators are appended, and
+// tells apart pubkeys that share the first 8 bytes it filters on.
+func TestPubkeyTable(t *testing.T) {
+	s := Minimal()
+	st := cacheTestState(s, Electra, 4, 10)
+	s.BuildCaches(st)
+	for k := 0; k < 5000; k++ {
+		pk := st.Validators[k%7].Pubkey
+		binary.LittleEndian.PutUint64(pk[40:], uint64(k)+1)
+		st.Validators = append(st.Validators, Validator{Pubkey: pk})
+		if k%1000 == 0 || k == 4999 {
+			pc := pubkeysOf(st)
+			for i := range st.Validators {
+				pk := &st.Validators[i].Pubkey
+				if j, ok := pc.lookup(pk); !ok || j != ValidatorIndex(i) {
+					t.Fatalf("%d validators: index of validator %d: %d %v", len(st.Validators), i, j, ok)
+				}
+			}
+			pk := st.Validators[3].Pubkey
+			pk[47] ^= 1
+			if _, ok := pc.lookup(&pk); ok {
+				t.Fatal("found a pubkey that shares only its first bytes")
+			}
+		}
+	}
+	if pc := pubkeysOf(st); len(pc.table) < 2*len(st.Validators) {
+		t.Fatalf("table of %d slots for %d validators", len(pc.table), len(st.Validators))
+	}
 }
 
 func TestValidatorPublicKey(t *testing.T) {
