@@ -194,11 +194,11 @@ func (s *Spec) GetRandaoMix(st *BeaconState, epoch Epoch) Root {
 	return st.RandaoMixes[uint64(epoch)%uint64(s.EpochsPerHistoricalVector)]
 }
 
-// GetActiveValidatorIndices is get_active_validator_indices. The result
-// may be shared with the state's caches: callers must not modify it.
+// GetActiveValidatorIndices is get_active_validator_indices. From the
+// caches it is a copy, which its caller may change (shuffle, say).
 func (s *Spec) GetActiveValidatorIndices(st *BeaconState, epoch Epoch) []ValidatorIndex {
 	if e := s.epochCacheOf(st, epoch); e != nil {
-		return e.active
+		return slices.Clone(e.active)
 	}
 	var out []ValidatorIndex
 	for i := range st.Validators {
