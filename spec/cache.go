@@ -528,6 +528,43 @@ func (s *Spec) ValidatorPublicKey(st *BeaconState, index ValidatorIndex) (*bls.P
 	return k, nil
 }
 
+// ValidatorPublicKeys is ValidatorPublicKey for each of indices (the
+// signers of an aggregate, say), taking the caches' lock once.
+func (s *Spec) ValidatorPublicKeys(st *BeaconState, indices []ValidatorIndex) ([]*bls.PublicKey, error) {
+	for _, index := range indices {
+		if err := checkValidatorIndex(st, index); err != nil {
+			return nil, err
+		}
+	}
+	out := make([]*bls.PublicKey, len(indices))
+	missing := false
+	if pc := pubkeysOf(st); pc != nil {
+		pc.mu.RLock()
+		for j, index := range indices {
+			if k := pc.keys[index]; k != nil && k.Bytes() == bls.Pubkey(st.Validators[index].Pubkey) {
+				out[j] = k
+			} else {
+				missing = true
+			}
+		}
+		pc.mu.RUnlock()
+	} else {
+		missing = true
+	}
+	if missing {
+		for j, index := range indices {
+			if out[j] == nil {
+				k, err := s.ValidatorPublicKey(st, index)
+				if err != nil {
+					return nil, err
+				}
+				out[j] = k
+			}
+		}
+	}
+	return out, nil
+}
+
 // setKey records k, the decompressed pubkey of validator i, if the cache
 // holds that pubkey at i.
 func (pc *pubkeyCache) setKey(i ValidatorIndex, k *bls.PublicKey) {

@@ -580,13 +580,38 @@ func TestValidatorPublicKey(t *testing.T) {
 		}
 		return got
 	}
+	checkAll := func(label string, cached bool) {
+		t.Helper()
+		indices := []ValidatorIndex{3, 0, 3, 7}
+		keys, err := s.ValidatorPublicKeys(st, indices)
+		if err != nil {
+			t.Fatalf("%s: %v", label, err)
+		}
+		for j, i := range indices {
+			if keys[j].Bytes() != bls.Pubkey(st.Validators[i].Pubkey) {
+				t.Fatalf("%s: key %d of validator %d", label, j, i)
+			}
+			if one, _ := s.ValidatorPublicKey(st, i); cached && one != keys[j] {
+				t.Fatalf("%s: validator %d: not the cached key", label, i)
+			}
+		}
+		if _, err := s.ValidatorPublicKeys(st, []ValidatorIndex{1, 10}); err == nil {
+			t.Fatalf("%s: random bytes decompressed", label)
+		}
+		if _, err := s.ValidatorPublicKeys(st, []ValidatorIndex{1, ValidatorIndex(len(st.Validators))}); !errors.Is(err, ErrInvalid) {
+			t.Fatalf("%s: index out of range: %v", label, err)
+		}
+	}
 	check("no caches")
+	checkAll("no caches", false)
 	if err := s.DecompressPubkeys(st); !errors.Is(err, ErrNoCaches) {
 		t.Fatalf("DecompressPubkeys without caches: %v", err)
 	}
 	s.BuildCaches(st)
+	checkAll("cached before decompressing", true)
 	first := check("cached")
 	again := check("cached again")
+	checkAll("cached", true)
 	for i := range first {
 		if first[i] != again[i] {
 			t.Fatalf("key %d decompressed twice", i)
@@ -600,6 +625,9 @@ func TestValidatorPublicKey(t *testing.T) {
 	// A key replaced by hand is decompressed anew.
 	st.Validators[2].Pubkey = st.Validators[5].Pubkey
 	if k, err := s.ValidatorPublicKey(st, 2); err != nil || k.Bytes() != want[5].Bytes() {
+		t.Fatalf("replaced key: %v", err)
+	}
+	if keys, err := s.ValidatorPublicKeys(st, []ValidatorIndex{2}); err != nil || keys[0].Bytes() != want[5].Bytes() {
 		t.Fatalf("replaced key: %v", err)
 	}
 
