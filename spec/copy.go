@@ -31,6 +31,7 @@ func (st *BeaconState) Copy() *BeaconState {
 	c.PendingPartialWithdrawals = slices.Clone(st.PendingPartialWithdrawals)
 	c.PendingConsolidations = slices.Clone(st.PendingConsolidations)
 	c.ProposerLookahead = slices.Clone(st.ProposerLookahead)
+	c.caches = st.caches.clone()
 	return &c
 }
 

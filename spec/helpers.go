@@ -194,8 +194,12 @@ func (s *Spec) GetRandaoMix(st *BeaconState, epoch Epoch) Root {
 	return st.RandaoMixes[uint64(epoch)%uint64(s.EpochsPerHistoricalVector)]
 }
 
-// GetActiveValidatorIndices is get_active_validator_indices.
+// GetActiveValidatorIndices is get_active_validator_indices. From the
+// caches it is a copy, which its caller may change (shuffle, say).
 func (s *Spec) GetActiveValidatorIndices(st *BeaconState, epoch Epoch) []ValidatorIndex {
+	if e := s.epochCacheOf(st, epoch); e != nil {
+		return slices.Clone(e.active)
+	}
 	var out []ValidatorIndex
 	for i := range st.Validators {
 		if IsActiveValidator(&st.Validators[i], epoch) {
@@ -226,6 +230,9 @@ func (s *Spec) GetSeed(st *BeaconState, epoch Epoch, domainType DomainType) Root
 
 // GetCommitteeCountPerSlot is get_committee_count_per_slot.
 func (s *Spec) GetCommitteeCountPerSlot(st *BeaconState, epoch Epoch) uint64 {
+	if e := s.epochCacheOf(st, epoch); e != nil {
+		return e.committeesPerSlot
+	}
 	return s.committeeCountPerSlot(uint64(len(s.GetActiveValidatorIndices(st, epoch))))
 }
 
@@ -233,9 +240,13 @@ func (s *Spec) committeeCountPerSlot(active uint64) uint64 {
 	return max(1, min(s.MaxCommitteesPerSlot, active/uint64(s.SlotsPerEpoch)/s.TargetCommitteeSize))
 }
 
-// GetBeaconCommittee is get_beacon_committee.
+// GetBeaconCommittee is get_beacon_committee. The result may be shared
+// with the state's caches: callers must not modify it.
 func (s *Spec) GetBeaconCommittee(st *BeaconState, slot Slot, index CommitteeIndex) ([]ValidatorIndex, error) {
 	epoch := s.ComputeEpochAtSlot(slot)
+	if e := s.shufflingOf(st, epoch); e != nil {
+		return e.committee(s, slot, index)
+	}
 	indices := s.GetActiveValidatorIndices(st, epoch)
 	perSlot := s.committeeCountPerSlot(uint64(len(indices)))
 	if uint64(index) >= perSlot {
@@ -254,6 +265,9 @@ func (s *Spec) GetBeaconProposerIndex(st *BeaconState) (ValidatorIndex, error) {
 	fork := s.StateFork(st)
 	if fork >= Fulu {
 		return st.ProposerLookahead[uint64(st.Slot)%uint64(s.SlotsPerEpoch)], nil
+	}
+	if p, ok := s.cachedProposer(st, fork); ok {
+		return p, nil
 	}
 	epoch := s.GetCurrentEpoch(st)
 	seed := s.GetSeed(st, epoch, DomainBeaconProposer)
@@ -274,6 +288,9 @@ func (s *Spec) GetTotalBalance(st *BeaconState, indices []ValidatorIndex) Gwei {
 
 // GetTotalActiveBalance is get_total_active_balance.
 func (s *Spec) GetTotalActiveBalance(st *BeaconState) Gwei {
+	if b, ok := s.cachedTotalActiveBalance(st); ok {
+		return b
+	}
 	return s.GetTotalBalance(st, s.GetActiveValidatorIndices(st, s.GetCurrentEpoch(st)))
 }
 

@@ -91,6 +91,10 @@ type BeaconState struct {
 	// ProposerLookahead is new in fulu (EIP-7917): the proposer of every
 	// slot of the current and the next MIN_SEED_LOOKAHEAD epochs.
 	ProposerLookahead []ValidatorIndex // (MIN_SEED_LOOKAHEAD + 1) * SLOTS_PER_EPOCH
+
+	// caches are the state's caches of committees, balances and pubkeys
+	// (cache.go); not part of the state's SSZ.
+	caches *stateCaches
 }
 
 func (st *BeaconState) DefineSSZ(c *ssz.Codec) {
