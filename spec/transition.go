@@ -183,6 +183,9 @@ func (t *Transition) ProcessSlots(st *BeaconState, slot Slot) error {
 			if err := t.upgradeAtEpoch(st, t.ComputeEpochAtSlot(st.Slot)); err != nil {
 				return err
 			}
+			// The caches beside the state, if it has them, move on to the
+			// new epoch.
+			t.rotateCaches(st)
 		}
 	}
 	return nil
