@@ -3,6 +3,7 @@ package gossip
 import (
 	"encoding/binary"
 	"fmt"
+	"math/bits"
 
 	"github.com/quetzal-eth/quetzal/forkchoice"
 	"github.com/quetzal-eth/quetzal/spec"
@@ -52,54 +53,75 @@ func NewValidator(s *spec.Spec, store Store) *Validator {
 
 // --- Time (phase0 p2p-interface.md, with altair's and deneb's) ---
 
-// slotTimeMs is compute_time_at_slot_ms(store.genesis_time_ms, slot),
-// saturating where the spec's uint64 would overflow: such a slot lies
-// beyond any clock.
-func (v *Validator) slotTimeMs(slot spec.Slot) uint64 {
-	t, err := forkchoice.ComputeTimeAtSlotMs(v.Spec, v.Store.GenesisTimeMs(), slot)
-	if err != nil {
-		return spec.Uint64Max
+// The spec's integers do not overflow, and a message may carry any slot or
+// epoch: the time conditions compare times as 128-bit numbers, in which
+// the time of any slot, plus the clock disparity, fits.
+
+// wide is a time in milliseconds, below 2**128.
+type wide struct{ hi, lo uint64 }
+
+func (a wide) less(b wide) bool { return a.hi < b.hi || (a.hi == b.hi && a.lo < b.lo) }
+
+// plus is a + x, saturating at 2**128 - 1, which no time this package
+// compares comes near.
+func (a wide) plus(x uint64) wide {
+	lo, carry := bits.Add64(a.lo, x, 0)
+	hi, over := bits.Add64(a.hi, carry, 0)
+	if over != 0 {
+		return wide{spec.Uint64Max, spec.Uint64Max}
 	}
-	return t
+	return wide{hi, lo}
 }
 
-// withDisparity is t + MAXIMUM_GOSSIP_CLOCK_DISPARITY, saturating.
-func (v *Validator) withDisparity(t uint64) uint64 {
-	d := v.Spec.MaximumGossipClockDisparity
-	if t > spec.Uint64Max-d {
-		return spec.Uint64Max
-	}
-	return t + d
+// slotTimeMs is compute_time_at_slot_ms(store.genesis_time_ms, slot).
+func (v *Validator) slotTimeMs(slot spec.Slot) wide {
+	hi, lo := bits.Mul64(uint64(slot), v.Spec.SlotDurationMS)
+	return wide{hi, lo}.plus(v.Store.GenesisTimeMs())
+}
+
+// withDisparity is t + MAXIMUM_GOSSIP_CLOCK_DISPARITY.
+func (v *Validator) withDisparity(t uint64) wide {
+	return wide{0, t}.plus(v.Spec.MaximumGossipClockDisparity)
 }
 
 // isFutureSlot is is_future_slot: slot starts after now, even allowing
 // for clock disparity.
 func (v *Validator) isFutureSlot(slot spec.Slot, nowMs uint64) bool {
-	return v.withDisparity(nowMs) < v.slotTimeMs(slot)
+	return v.withDisparity(nowMs).less(v.slotTimeMs(slot))
 }
 
-// isFutureEpoch is is_future_epoch: epoch starts after the epoch of now
-// plus the clock disparity. Before genesis the current epoch is taken as
-// the genesis epoch.
+// isFutureEpoch is is_future_epoch: epoch is after the epoch of now plus
+// the clock disparity. Before genesis the current epoch is taken as the
+// genesis epoch (the spec's uint64 would fail there).
 func (v *Validator) isFutureEpoch(epoch spec.Epoch, nowMs uint64) bool {
-	current, err := forkchoice.ComputeSlotAtTimeMs(v.Spec, v.Store.GenesisTimeMs(), v.withDisparity(nowMs))
-	if err != nil {
-		current = spec.GenesisSlot
+	t := v.withDisparity(nowMs)
+	genesis := wide{0, v.Store.GenesisTimeMs()}
+	if t.less(genesis) {
+		return epoch > spec.GenesisEpoch
 	}
-	return v.Spec.ComputeEpochAtSlot(current) < epoch
+	// t - genesis < 2**65; a quotient beyond uint64 is a slot after every
+	// epoch.
+	lo, borrow := bits.Sub64(t.lo, genesis.lo, 0)
+	hi := t.hi - borrow
+	if hi >= v.Spec.SlotDurationMS {
+		return false
+	}
+	slot, _ := bits.Div64(hi, lo, v.Spec.SlotDurationMS)
+	return v.Spec.ComputeEpochAtSlot(spec.Slot(slot)) < epoch
 }
 
 // isWithinSlotRange is is_within_slot_range: now, allowing for clock
 // disparity either way, falls within slots slot to slot+slotRange.
 func (v *Validator) isWithinSlotRange(slot spec.Slot, slotRange uint64, nowMs uint64) bool {
-	if v.withDisparity(nowMs) < v.slotTimeMs(slot) {
+	if v.withDisparity(nowMs).less(v.slotTimeMs(slot)) {
 		return false
 	}
-	end := spec.Uint64Max
-	if uint64(slot) <= spec.Uint64Max-slotRange-1 {
-		end = v.slotTimeMs(slot + spec.Slot(slotRange) + 1)
+	end, carry := bits.Add64(uint64(slot), slotRange, 1)
+	if carry != 0 {
+		// The range ends after 2**64 slots, beyond any time.
+		return true
 	}
-	return v.withDisparity(end) >= nowMs
+	return !v.slotTimeMs(spec.Slot(end)).plus(v.Spec.MaximumGossipClockDisparity).less(wide{0, nowMs})
 }
 
 // isCurrentSlot is is_current_slot (altair p2p-interface.md).
@@ -107,15 +129,20 @@ func (v *Validator) isCurrentSlot(slot spec.Slot, nowMs uint64) bool {
 	return v.isWithinSlotRange(slot, 0, nowMs)
 }
 
-// isWithinEpoch is is_within_epoch (deneb p2p-interface.md).
+// isWithinEpoch is is_within_epoch (deneb p2p-interface.md). An epoch
+// whose start slot is beyond uint64 starts after any time.
 func (v *Validator) isWithinEpoch(epoch spec.Epoch, nowMs uint64) bool {
-	return v.isWithinSlotRange(v.Spec.ComputeStartSlotAtEpoch(epoch), uint64(v.Spec.SlotsPerEpoch)-1, nowMs)
+	perEpoch := uint64(v.Spec.SlotsPerEpoch)
+	if uint64(epoch) > spec.Uint64Max/perEpoch {
+		return false
+	}
+	return v.isWithinSlotRange(v.Spec.ComputeStartSlotAtEpoch(epoch), perEpoch-1, nowMs)
 }
 
 // isCurrentOrPreviousEpoch is is_current_or_previous_epoch (deneb
 // p2p-interface.md).
 func (v *Validator) isCurrentOrPreviousEpoch(epoch spec.Epoch, nowMs uint64) bool {
-	return v.isWithinEpoch(epoch, nowMs) || v.isWithinEpoch(epoch+1, nowMs)
+	return v.isWithinEpoch(epoch, nowMs) || (epoch < spec.Epoch(spec.Uint64Max) && v.isWithinEpoch(epoch+1, nowMs))
 }
 
 // --- The store ---
