@@ -90,10 +90,7 @@ func (v *Validator) ValidateBeaconAggregateAndProofGossip(fork spec.ForkName, si
 		return rejectf("%d aggregation bits, committee size %d", len(bits), len(committee))
 	}
 	// [REJECT] The aggregate attestation has participants.
-	attesting, err := s.GetAttestingIndices(state, aggregate)
-	if err != nil {
-		return rejectf("attesting indices: %v", err)
-	}
+	attesting := attestingIndices(committee, bits)
 	if len(attesting) < 1 {
 		return rejectf("aggregate has no participants")
 	}
@@ -121,10 +118,7 @@ func (v *Validator) ValidateBeaconAggregateAndProofGossip(fork spec.ForkName, si
 		return rejectf("invalid aggregator signature")
 	}
 	// [REJECT] The aggregate signature is valid.
-	indexed, err := s.GetIndexedAttestation(state, aggregate)
-	if err != nil {
-		return rejectf("indexed attestation: %v", err)
-	}
+	indexed := &spec.IndexedAttestation{AttestingIndices: attesting, Data: *data, Signature: aggregate.Signature}
 	if err := v.isValidIndexedAttestation(state, indexed); err != nil {
 		return rejectf("invalid aggregate signature: %v", err)
 	}
@@ -217,10 +211,7 @@ func (v *Validator) ValidateBeaconAttestationGossip(fork spec.ForkName, attestat
 		return ignoref("already seen attestation for epoch %d and validator %d", targetEpoch, key.Index)
 	}
 	// [REJECT] The attestation signature is valid.
-	indexed, err := s.GetIndexedAttestation(state, attestation)
-	if err != nil {
-		return rejectf("indexed attestation: %v", err)
-	}
+	indexed := &spec.IndexedAttestation{AttestingIndices: attestingIndices(committee, bits), Data: *data, Signature: attestation.Signature}
 	if err := v.isValidIndexedAttestation(state, indexed); err != nil {
 		return rejectf("invalid attestation signature: %v", err)
 	}
@@ -348,6 +339,23 @@ func (v *Validator) checkVoteAncestry(data *spec.AttestationData) error {
 		return ignoref("finalized checkpoint is not an ancestor of block %s", data.BeaconBlockRoot)
 	}
 	return nil
+}
+
+// attestingIndices is get_attesting_indices of an attestation of one
+// committee whose bits have been checked to match it: the members whose
+// bit is set, sorted, as the spec's set is when it becomes an indexed
+// attestation. Working from the committee the topic's rules chose, rather
+// than from the head state's fork, keeps messages of a fork's topics under
+// that fork's rules when the head is of another.
+func attestingIndices(committee []spec.ValidatorIndex, bits Bits) []spec.ValidatorIndex {
+	var out []spec.ValidatorIndex
+	for i, member := range committee {
+		if bits[i] {
+			out = append(out, member)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // ComputeSubnetForAttestation is compute_subnet_for_attestation (phase0
