@@ -2,6 +2,7 @@ package forkchoice
 
 import (
 	"bytes"
+	"encoding/binary"
 	"slices"
 
 	"github.com/quetzal-eth/quetzal/spec"
@@ -51,32 +52,36 @@ const (
 	nodeFinalizedOK
 	// nodeLeafViable: as a leaf, the block would be viable.
 	nodeLeafViable
-	// Set by the backward pass:
+	// Results of the backward pass:
 	// nodeViable: the block is in the filtered block tree.
 	nodeViable
 	// nodeHasChild: the block has a child that is not invalidated.
 	nodeHasChild
-	// nodeHasViableChild: one of those children is viable.
-	nodeHasViableChild
+	// Set by a node's children during the pass, and cleared when the
+	// pass reaches the node, ready for the next:
+	// childSeen: the node has a child that is not invalidated.
+	childSeen
+	// viableChildSeen: one of those children is viable.
+	viableChildSeen
 
-	passFlags = nodeViable | nodeHasChild | nodeHasViableChild
+	passResults = nodeViable | nodeHasChild
+	passScratch = childSeen | viableChildSeen
 )
 
-// vote is what the array knows of one validator's votes: its latest
-// message, and the node and balance its weight is counted at now.
+// vote is a validator's latest message as the array keeps it: small, as
+// attestations reach it in random order.
 type vote struct {
-	// epoch1 is the target epoch of the latest message plus one; 0 if the
-	// validator has not voted. Epochs from the store's clock cannot reach
-	// 2**64 - 1.
-	epoch1 uint64
-	// balance is the balance counted at current.
-	balance uint64
+	// epoch1 is the target epoch of the latest message plus one, 0 if
+	// the validator has not voted, bigEpoch if it is in
+	// protoArray.bigEpochs.
+	epoch1 uint32
 	// next is the node of the latest message's block: noNode if it is not
 	// in the array, equivocated if the validator equivocated.
 	next int32
-	// current is the node whose weight counts balance, noNode if none.
-	current int32
 }
+
+// bigEpoch is the vote.epoch1 of an epoch too large for it.
+const bigEpoch = ^uint32(0)
 
 // protoArray is the block tree and the votes. It is not safe for
 // concurrent use.
@@ -84,21 +89,30 @@ type protoArray struct {
 	spec *spec.Spec
 
 	// Nodes, by index; a node's parent has a smaller index.
-	indices        map[spec.Root]int32
-	roots          []spec.Root
-	parents        []int32
-	slots          []spec.Slot
-	epochs         []spec.Epoch // epoch of the block's slot
-	justified      []spec.Epoch // current_justified_checkpoint.epoch of the post-state
-	unrealized     []spec.Epoch // epoch of unrealized_justifications[root]
-	flags          []uint8
-	weights        []uint64
-	deltas         []uint64 // pending changes of weights, added modulo 2**64
+	indices    map[spec.Root]int32
+	roots      []spec.Root
+	parents    []int32
+	slots      []spec.Slot
+	epochs     []spec.Epoch // epoch of the block's slot
+	justified  []spec.Epoch // current_justified_checkpoint.epoch of the post-state
+	unrealized []spec.Epoch // epoch of unrealized_justifications[root]
+	flags      []uint8
+	tieKeys    []uint64 // the first 8 bytes of the root, big-endian
+	weights    []uint64
+	deltas     []uint64 // pending changes of weights, added modulo 2**64
+	// bestChild is the pass's scratch: a node's best child so far, noNode
+	// outside the pass.
 	bestChild      []int32
 	bestDescendant []int32
 
-	// Votes, by validator index.
-	votes []vote
+	// Votes, by validator index: the latest messages, and the node whose
+	// weight counts a validator's balance and that balance (noNode and 0
+	// if none). bigEpochs holds the epochs plus one of latest messages
+	// that do not fit in a vote, which no clock reaches in practice.
+	votes     []vote
+	current   []int32
+	counted   []uint64
+	bigEpochs map[uint64]uint64
 	// balances are the balances votes count with, by validator index:
 	// the effective balance in the justified checkpoint's state of the
 	// active, unslashed validators, 0 for others.
@@ -176,6 +190,7 @@ func (pa *protoArray) addBlock(root, parent spec.Root, slot spec.Slot, justified
 		f |= nodeInvalid
 	}
 	pa.flags = append(pa.flags, f)
+	pa.tieKeys = append(pa.tieKeys, binary.BigEndian.Uint64(root[:8]))
 	pa.weights = append(pa.weights, 0)
 	pa.deltas = append(pa.deltas, 0)
 	pa.bestChild = append(pa.bestChild, noNode)
@@ -293,15 +308,15 @@ func (pa *protoArray) growVotes(index uint64) {
 		return
 	}
 	n := max(index+1, uint64(len(pa.votes))*5/4)
-	votes := make([]vote, n)
-	copy(votes, pa.votes)
-	for i := len(pa.votes); i < len(votes); i++ {
-		votes[i] = vote{next: noNode, current: noNode}
+	old := len(pa.votes)
+	pa.votes = slices.Grow(pa.votes, int(n)-old)[:n]
+	pa.current = slices.Grow(pa.current, int(n)-old)[:n]
+	pa.counted = slices.Grow(pa.counted, int(n)-old)[:n]
+	for i := old; i < int(n); i++ {
+		pa.votes[i] = vote{next: noNode}
+		pa.current[i], pa.counted[i] = noNode, 0
 	}
-	pa.votes = votes
-	mark := make([]uint64, (n+63)/64)
-	copy(mark, pa.dirtyMark)
-	pa.dirtyMark = mark
+	pa.dirtyMark = slices.Grow(pa.dirtyMark, int(n+63)/64-len(pa.dirtyMark))[:(n+63)/64]
 }
 
 // markDirty notes that validator index's vote changed.
@@ -324,7 +339,10 @@ func (pa *protoArray) markDirty(index uint64) {
 
 // processAttestation is update_latest_messages: the validators of
 // indices vote for root with a target of epoch, unless they equivocated
-// or already voted with a target as late.
+// or already voted with a target as late. Votes for a block the array
+// does not hold count for nothing, even if it is added later: the store
+// takes attestations only for blocks it holds, and never takes back a
+// block it dropped. epoch is below 2**64 - 1, as every epoch of a slot.
 func (pa *protoArray) processAttestation(indices []spec.ValidatorIndex, root spec.Root, epoch spec.Epoch) {
 	if len(indices) == 0 {
 		return
@@ -332,12 +350,29 @@ func (pa *protoArray) processAttestation(indices []spec.ValidatorIndex, root spe
 	node := pa.nodeIndex(root)
 	pa.growVotes(uint64(slices.Max(indices)))
 	epoch1 := uint64(epoch) + 1
+	small := epoch1 < uint64(bigEpoch)
+	votes := pa.votes
 	for _, index := range indices {
-		v := &pa.votes[index]
-		if v.next == equivocated || v.epoch1 >= epoch1 {
+		v := &votes[index]
+		if v.next == equivocated {
 			continue
 		}
-		v.epoch1 = epoch1
+		if v.epoch1 != bigEpoch {
+			if uint64(v.epoch1) >= epoch1 {
+				continue
+			}
+		} else if pa.bigEpochs[uint64(index)] >= epoch1 {
+			continue
+		}
+		if small {
+			v.epoch1 = uint32(epoch1)
+		} else {
+			v.epoch1 = bigEpoch
+			if pa.bigEpochs == nil {
+				pa.bigEpochs = map[uint64]uint64{}
+			}
+			pa.bigEpochs[uint64(index)] = epoch1
+		}
 		if v.next != node {
 			v.next = node
 			pa.markDirty(uint64(index))
@@ -359,8 +394,7 @@ func (pa *protoArray) setEquivocating(index spec.ValidatorIndex) {
 // applyVote moves validator i's balance to the node and balance its vote
 // counts with now.
 func (pa *protoArray) applyVote(i uint64) {
-	v := &pa.votes[i]
-	node := v.next
+	node := pa.votes[i].next
 	var balance uint64
 	if node >= 0 && pa.flags[node]&nodeInvalid == 0 && i < uint64(len(pa.balances)) {
 		balance = pa.balances[i]
@@ -368,24 +402,46 @@ func (pa *protoArray) applyVote(i uint64) {
 	if balance == 0 {
 		node = noNode
 	}
-	if node == v.current && balance == v.balance {
+	current, counted := pa.current[i], pa.counted[i]
+	if node == current && balance == counted {
 		return
 	}
-	if v.current != noNode {
-		pa.deltas[v.current] -= v.balance
+	if current != noNode {
+		pa.deltas[current] -= counted
 	}
 	if node != noNode {
 		pa.deltas[node] += balance
 	}
-	v.current, v.balance = node, balance
+	pa.current[i], pa.counted[i] = node, balance
 	pa.changed = true
 }
 
 // computeDeltas turns the changed votes into deltas of node weights.
 func (pa *protoArray) computeDeltas() {
 	if pa.allDirty {
-		for i := range pa.votes {
-			pa.applyVote(uint64(i))
+		// applyVote for every validator, in one loop over the arrays.
+		votes, current, counted := pa.votes, pa.current[:len(pa.votes)], pa.counted[:len(pa.votes)]
+		balances, flags, deltas := pa.balances, pa.flags, pa.deltas
+		for i := range votes {
+			node := votes[i].next
+			var balance uint64
+			if node >= 0 && flags[node]&nodeInvalid == 0 && i < len(balances) {
+				balance = balances[i]
+			}
+			if balance == 0 {
+				node = noNode
+			}
+			if node == current[i] && balance == counted[i] {
+				continue
+			}
+			if c := current[i]; c != noNode {
+				deltas[c] -= counted[i]
+			}
+			if node != noNode {
+				deltas[node] += balance
+			}
+			current[i], counted[i] = node, balance
+			pa.changed = true
 		}
 		clear(pa.dirtyMark)
 	} else {
@@ -451,11 +507,7 @@ func (pa *protoArray) update() {
 func (pa *protoArray) pass() {
 	n := len(pa.roots)
 	flags, parents, weights, deltas := pa.flags[:n], pa.parents[:n], pa.weights[:n], pa.deltas[:n]
-	bestChild, bestDescendant := pa.bestChild[:n], pa.bestDescendant[:n]
-	for i := range flags {
-		flags[i] &^= passFlags
-		bestChild[i] = noNode
-	}
+	bestChild, bestDescendant, tieKeys := pa.bestChild[:n], pa.bestDescendant[:n], pa.tieKeys[:n]
 	for i := n - 1; i >= 0; i-- {
 		p := parents[i]
 		if d := deltas[i]; d != 0 {
@@ -469,29 +521,34 @@ func (pa *protoArray) pass() {
 		// filter_node_tree: a block with children is viable through
 		// them, a leaf by its checkpoints.
 		viable := f&nodeLeafViable != 0
-		if f&nodeHasChild != 0 {
-			viable = f&nodeHasViableChild != 0
+		result := f &^ (passResults | passScratch)
+		if f&childSeen != 0 {
+			viable = f&viableChildSeen != 0
+			result |= nodeHasChild
 		}
 		if viable {
-			flags[i] = f | nodeViable
+			result |= nodeViable
 		}
+		flags[i] = result
 		if c := bestChild[i]; c != noNode {
 			bestDescendant[i] = bestDescendant[c]
+			bestChild[i] = noNode
 		} else {
 			bestDescendant[i] = int32(i)
 		}
 		if p == noNode || f&nodeInvalid != 0 {
 			continue
 		}
-		flags[p] |= nodeHasChild
 		if !viable {
+			flags[p] |= childSeen
 			continue
 		}
-		flags[p] |= nodeHasViableChild
+		flags[p] |= childSeen | viableChildSeen
 		// The greatest (weight, root) among viable children.
 		b := bestChild[p]
 		if b == noNode || weights[i] > weights[b] ||
-			weights[i] == weights[b] && bytes.Compare(pa.roots[i][:], pa.roots[b][:]) > 0 {
+			weights[i] == weights[b] && (tieKeys[i] > tieKeys[b] ||
+				tieKeys[i] == tieKeys[b] && bytes.Compare(pa.roots[i][:], pa.roots[b][:]) > 0) {
 			bestChild[p] = int32(i)
 		}
 	}
@@ -592,6 +649,7 @@ func (pa *protoArray) prune(keep func(spec.Root) bool) {
 		pa.justified[k] = pa.justified[i]
 		pa.unrealized[k] = pa.unrealized[i]
 		pa.flags[k] = pa.flags[i] & nodeInvalid
+		pa.tieKeys[k] = pa.tieKeys[i]
 		k++
 	}
 	pa.roots = pa.roots[:k]
@@ -601,19 +659,23 @@ func (pa *protoArray) prune(keep func(spec.Root) bool) {
 	pa.justified = pa.justified[:k]
 	pa.unrealized = pa.unrealized[:k]
 	pa.flags = pa.flags[:k]
+	pa.tieKeys = pa.tieKeys[:k]
 	pa.weights = pa.weights[:k]
 	pa.deltas = pa.deltas[:k]
 	pa.bestChild = pa.bestChild[:k]
 	pa.bestDescendant = pa.bestDescendant[:k]
 	clear(pa.weights)
 	clear(pa.deltas)
+	for i := range pa.bestChild {
+		pa.bestChild[i] = noNode
+	}
 
 	for i := range pa.votes {
 		v := &pa.votes[i]
 		if v.next >= 0 {
 			v.next = newIndex[v.next]
 		}
-		v.current, v.balance = noNode, 0
+		pa.current[i], pa.counted[i] = noNode, 0
 	}
 	pa.allDirty = true
 	pa.dirty = pa.dirty[:0]
