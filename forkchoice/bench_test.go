@@ -194,12 +194,12 @@ func (pa *protoArray) truncate(n int) {
 
 // BenchmarkProtoArrayOnBlock: the bookkeeping of on_block for a new block
 // on the head, without the state transition: the block is added, gets
-// the proposer boost, and the head is computed. Every 256 blocks the tree
-// is cut back to its size, outside the timing.
+// the proposer boost, and the head is computed. Every 1000 blocks the
+// tree is cut back to its size, outside the timing.
 func BenchmarkProtoArrayOnBlock(b *testing.B) {
 	bs := newBenchSetup(b)
 	rng := rand.New(rand.NewPCG(12, 12))
-	roots := make([]spec.Root, 256)
+	roots := make([]spec.Root, 1000)
 	for i := range roots {
 		roots[i] = benchRoot(rng)
 	}
