@@ -32,11 +32,21 @@ func init() {
 	Register("sync", "optimistic", runForkChoice)
 }
 
-// newForkChoice builds the fork choice under test. It is the reference
-// store; a faster implementation can be run through the same cases by
-// replacing it.
-var newForkChoice = func(s *spec.Spec, anchorState *spec.BeaconState, anchorBlock *spec.BeaconBlock, opts forkchoice.Options) (forkchoice.ForkChoice, error) {
-	return forkchoice.GetForkchoiceStore(s, anchorState, anchorBlock, opts)
+// forkChoiceImpls are the fork choices every case runs against, one after
+// the other: the reference store, then Fast side by side with another
+// reference store (forkchoice.Checked), so that every check is made on
+// Fast's answers and Fast must also agree with the store on every answer
+// and on the outcome of every step.
+var forkChoiceImpls = []struct {
+	name string
+	new  func(s *spec.Spec, anchorState *spec.BeaconState, anchorBlock *spec.BeaconBlock, opts forkchoice.Options) (forkchoice.ForkChoice, error)
+}{
+	{"store", func(s *spec.Spec, anchorState *spec.BeaconState, anchorBlock *spec.BeaconBlock, opts forkchoice.Options) (forkchoice.ForkChoice, error) {
+		return forkchoice.GetForkchoiceStore(s, anchorState, anchorBlock, opts)
+	}},
+	{"fast", func(s *spec.Spec, anchorState *spec.BeaconState, anchorBlock *spec.BeaconBlock, opts forkchoice.Options) (forkchoice.ForkChoice, error) {
+		return forkchoice.NewChecked(s, anchorState, anchorBlock, opts)
+	}},
 }
 
 func runForkChoice(c *Case) error {
@@ -61,28 +71,30 @@ func runForkChoice(c *Case) error {
 		return err
 	}
 
-	r := &forkChoiceRun{
-		c:        c,
-		s:        s,
-		fork:     fork,
-		statuses: map[spec.Hash32]forkchoice.PayloadStatus{},
-		pow:      map[spec.Hash32]*spec.PowBlock{},
-		byHash:   map[spec.Hash32][]spec.Root{},
-	}
-	opts := forkchoice.Options{Engine: r, PowChain: r, Signatures: spec.SignaturesBatch}
-	if meta.BLSSetting == 2 {
-		opts.Signatures = spec.SignaturesOff
-	}
-	r.fc, err = newForkChoice(s, anchorState, anchorBlock, opts)
-	if err != nil {
-		return fmt.Errorf("get_forkchoice_store: %w", err)
-	}
-	for i, step := range steps {
-		if err := r.step(step); err != nil {
-			if errors.Is(err, spec.ErrNotImplemented) || errors.Is(err, ErrNotImplemented) {
-				return notImplemented(err)
+	for _, impl := range forkChoiceImpls {
+		r := &forkChoiceRun{
+			c:        c,
+			s:        s,
+			fork:     fork,
+			statuses: map[spec.Hash32]forkchoice.PayloadStatus{},
+			pow:      map[spec.Hash32]*spec.PowBlock{},
+			byHash:   map[spec.Hash32][]spec.Root{},
+		}
+		opts := forkchoice.Options{Engine: r, PowChain: r, Signatures: spec.SignaturesBatch}
+		if meta.BLSSetting == 2 {
+			opts.Signatures = spec.SignaturesOff
+		}
+		r.fc, err = impl.new(s, anchorState, anchorBlock, opts)
+		if err != nil {
+			return fmt.Errorf("%s: get_forkchoice_store: %w", impl.name, err)
+		}
+		for i, step := range steps {
+			if err := r.step(step); err != nil {
+				if errors.Is(err, spec.ErrNotImplemented) || errors.Is(err, ErrNotImplemented) {
+					return notImplemented(err)
+				}
+				return fmt.Errorf("%s: step %d: %w", impl.name, i, err)
 			}
-			return fmt.Errorf("step %d: %w", i, err)
 		}
 	}
 	return nil
