@@ -415,17 +415,18 @@ func runBlocks(c *Case) error {
 	if err != nil {
 		return err
 	}
-	return applyBlocks(c, s, m, func(int) spec.ForkName { return fork }, fork)
+	return applyBlocks(c, s, m, fork, func(int) spec.ForkName { return fork }, fork)
 }
 
-// applyBlocks runs the case's blocks on pre, decoding block i under
-// blockFork(i), and compares with post under postFork.
-func applyBlocks(c *Case, s *spec.Spec, m caseMeta, blockFork func(int) spec.ForkName, postFork spec.ForkName) error {
+// applyBlocks runs the case's blocks with state_transition on pre (of
+// preFork), decoding block i under blockFork(i), and compares the result
+// with post under postFork.
+func applyBlocks(c *Case, s *spec.Spec, m caseMeta, preFork spec.ForkName, blockFork func(int) spec.ForkName, postFork spec.ForkName) error {
 	t, err := transition(c, s, m)
 	if err != nil {
 		return err
 	}
-	st, err := readState(c, s, blockFork(0), "pre")
+	st, err := readState(c, s, preFork, "pre")
 	if err != nil {
 		return err
 	}
@@ -577,29 +578,5 @@ func runTransition(c *Case) error {
 		}
 		return post
 	}
-	return applyTransitionBlocks(c, s, m, post, blockFork)
-}
-
-// applyTransitionBlocks is applyBlocks with pre decoded under the pre-fork.
-func applyTransitionBlocks(c *Case, s *spec.Spec, m caseMeta, post spec.ForkName, blockFork func(int) spec.ForkName) error {
-	t, err := transition(c, s, m)
-	if err != nil {
-		return err
-	}
-	st, err := readState(c, s, post-1, "pre")
-	if err != nil {
-		return err
-	}
-	var runErr error
-	for i := 0; i < m.BlocksCount && runErr == nil; i++ {
-		block := new(spec.SignedBeaconBlock)
-		if runErr = readObject(c, s, blockFork(i), fmt.Sprintf("blocks_%d", i), block); runErr != nil {
-			break
-		}
-		runErr = t.StateTransition(st, block, true)
-		if runErr != nil {
-			runErr = fmt.Errorf("block %d: %w", i, runErr)
-		}
-	}
-	return expectPost(c, s, post, st, runErr, "post")
+	return applyBlocks(c, s, m, post-1, blockFork, post)
 }
