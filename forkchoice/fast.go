@@ -1,8 +1,6 @@
 package forkchoice
 
 import (
-	"errors"
-
 	"github.com/quetzal-eth/quetzal/spec"
 )
 
@@ -13,10 +11,12 @@ import (
 //
 // Fast keeps a Store for everything off the hot path (blocks, states,
 // checkpoints, time, the proposer boost, optimistic sync, pruning) and
-// runs the store's checks and state transition; what Store computes from
-// store.latest_messages, it computes from the proto-array, which holds
-// the votes and the block tree with incremental weights. The latest
-// messages are not kept in the Store.
+// runs the store's handlers and re-org functions. It is the store's
+// lmdGhost: what Store computes from store.latest_messages (the head, the
+// attestation scores, the recording of votes), the store asks of Fast,
+// which computes it from the proto-array, holding the votes and the
+// block tree with incremental weights. The latest messages are not kept
+// in the Store.
 //
 // A Fast is not safe for concurrent use.
 type Fast struct {
@@ -43,6 +43,7 @@ func NewFast(s *spec.Spec, anchorState *spec.BeaconState, anchorBlock *spec.Beac
 		return nil, err
 	}
 	f := &Fast{st: st, pa: newProtoArray(s), prunedEpoch: st.prunedEpoch}
+	st.lmd = f
 	anchor := st.justifiedCheckpoint
 	f.addNode(anchor.Root)
 	return f, nil
@@ -115,110 +116,15 @@ func justifiedBalances(s *spec.Spec, state *spec.BeaconState) []uint64 {
 func (f *Fast) OnTick(timeMs uint64) error { return f.st.OnTick(timeMs) }
 
 // OnBlock is on_block, as Store.OnBlock, with the head taken from the
-// proto-array, to which the block is added.
+// proto-array, to which the block is added (addBlock).
 func (f *Fast) OnBlock(signed *spec.SignedBeaconBlock, data DataAvailability) error {
-	st := f.st
-	s := st.spec
-	block := &signed.Message
-	fork := s.ForkAtSlot(block.Slot)
-	root, err := blockRoot(s, block)
-	if err != nil {
-		return err
-	}
-	if _, ok := st.blocks[root]; ok {
-		return nil
-	}
-
-	preState, ok := st.blockStates[block.ParentRoot]
-	if !ok {
-		return wrapf(ErrUnknownBlock, "parent %s of block %s", block.ParentRoot, root)
-	}
-	if st.invalidated[block.ParentRoot] {
-		return invalidf("parent %s of block %s has an invalid execution payload", block.ParentRoot, root)
-	}
-	if st.getCurrentSlot() < block.Slot {
-		return wrapf(ErrTooEarly, "block %s of slot %d at slot %d", root, block.Slot, st.getCurrentSlot())
-	}
-	finalizedSlot := s.ComputeStartSlotAtEpoch(st.finalizedCheckpoint.Epoch)
-	if block.Slot <= finalizedSlot {
-		return invalidf("block %s of slot %d is not after the finalized slot %d", root, block.Slot, finalizedSlot)
-	}
-	if cp := st.getCheckpointBlock(block.ParentRoot, st.finalizedCheckpoint.Epoch); cp != st.finalizedCheckpoint.Root {
-		return invalidf("block %s does not descend from the finalized block %s", root, st.finalizedCheckpoint.Root)
-	}
-	if fork >= spec.Deneb {
-		if data == nil {
-			data = (*BlockData)(nil)
-		}
-		if err := data.IsDataAvailable(s, root, block); err != nil {
-			return err
-		}
-	}
-
-	state := preState.Copy()
-	engine := &engineAnswer{engine: st.opts.Engine}
-	if err := st.blockTransition(engine).StateTransition(state, signed, true); err != nil {
-		if engine.answered && engine.status.Invalidated() {
-			st.invalidateChain(block.ParentRoot, engine.status.LatestValidHash, false)
-		}
-		return err
-	}
-	optimistic := engine.answered && engine.status.NotValidated()
-	if optimistic && !st.isOptimisticCandidateBlock(block) {
-		return wrapf(ErrTooEarly, "block %s may not be imported optimistically before slot %d", root, block.Slot+st.opts.SafeSlotsToImportOptimistically)
-	}
-	unverifiedMerge := false
-	if fork == spec.Bellatrix && s.IsMergeTransitionBlock(preState, &block.Body) {
-		if err := st.validateMergeBlock(block); err != nil {
-			if !optimistic || !errors.Is(err, errPowBlocksUnknown) {
-				return err
-			}
-			unverifiedMerge = true
-		}
-	}
-
-	head, err := f.GetHead()
-	if err != nil {
-		return err
-	}
-	pulledUp := state.Copy()
-	if err := s.ProcessJustificationAndFinalization(pulledUp); err != nil {
-		return err
-	}
-
-	stored := *block
-	st.addBlock(root, &stored, state)
-	st.recordPayloadStatus(root, engine, optimistic, unverifiedMerge)
-	st.recordBlockTimeliness(root)
-	st.updateProposerBoostRoot(head, root)
-	st.updateCheckpoints(state.CurrentJustifiedCheckpoint, state.FinalizedCheckpoint)
-	st.computePulledUpTip(root, pulledUp)
-	f.addNode(root)
-	st.prune()
-	return nil
+	return f.st.OnBlock(signed, data)
 }
 
 // OnAttestation is on_attestation, as Store.OnAttestation, with the votes
-// recorded in the proto-array.
+// recorded in the proto-array (updateLatestMessages).
 func (f *Fast) OnAttestation(attestation *spec.Attestation, isFromBlock bool) error {
-	st := f.st
-	if err := st.validateOnAttestation(attestation, isFromBlock); err != nil {
-		return err
-	}
-	target := attestation.Data.Target
-	if err := st.storeTargetCheckpointState(target); err != nil {
-		return err
-	}
-	targetState := st.checkpointStates[target]
-	indexed, err := st.spec.GetIndexedAttestation(targetState, attestation)
-	if err != nil {
-		return err
-	}
-	if err := st.attestationTransition().IsValidIndexedAttestation(targetState, indexed); err != nil {
-		return err
-	}
-	f.pa.processAttestation(indexed.AttestingIndices, attestation.Data.BeaconBlockRoot, target.Epoch)
-	return nil
+	return f.st.OnAttestation(attestation, isFromBlock)
 }
 
 // OnAttesterSlashing is on_attester_slashing, as Store.OnAttesterSlashing;
@@ -291,8 +197,11 @@ func (f *Fast) ViableLeaves() ([]spec.Root, error) {
 	return leaves, nil
 }
 
-// getAttestationScore is get_attestation_score of a block in the store.
-func (f *Fast) getAttestationScore(root spec.Root) (spec.Gwei, error) {
+// --- The store's lmdGhost ---
+
+// getAttestationScore is get_attestation_score of a block in the store;
+// the proto-array holds the balances of justifiedState.
+func (f *Fast) getAttestationScore(root spec.Root, _ *spec.BeaconState) (spec.Gwei, error) {
 	if err := f.sync(); err != nil {
 		return 0, err
 	}
@@ -303,154 +212,29 @@ func (f *Fast) getAttestationScore(root spec.Root) (spec.Gwei, error) {
 	return spec.Gwei(w), nil
 }
 
+// updateLatestMessages is update_latest_messages on the proto-array's
+// votes.
+func (f *Fast) updateLatestMessages(attestingIndices []spec.ValidatorIndex, attestation *spec.Attestation) {
+	f.pa.processAttestation(attestingIndices, attestation.Data.BeaconBlockRoot, attestation.Data.Target.Epoch)
+}
+
+// addBlock puts a block on_block has just added to the store into the
+// proto-array.
+func (f *Fast) addBlock(root spec.Root) { f.addNode(root) }
+
 // --- Proposer re-orgs ---
 
-// isHeadWeak is is_head_weak, as Store's.
-func (f *Fast) isHeadWeak(head spec.Root) (bool, error) {
-	st := f.st
-	s := st.spec
-	justifiedState, err := st.justifiedState()
-	if err != nil {
-		return false, err
-	}
-	reorgThreshold := st.calculateCommitteeFraction(justifiedState, s.ReorgHeadWeightThreshold)
-	headState, headBlock := st.blockStates[head], st.blocks[head]
-	epoch := s.ComputeEpochAtSlot(headBlock.Slot)
-	headWeight, err := f.getAttestationScore(head)
-	if err != nil {
-		return false, err
-	}
-	for index := range s.GetCommitteeCountPerSlot(headState, epoch) {
-		committee, err := s.GetBeaconCommittee(headState, headBlock.Slot, spec.CommitteeIndex(index))
-		if err != nil {
-			return false, err
-		}
-		for _, v := range committee {
-			if st.equivocatingIndices[v] && uint64(v) < uint64(len(justifiedState.Validators)) {
-				headWeight += justifiedState.Validators[v].EffectiveBalance
-			}
-		}
-	}
-	return headWeight < reorgThreshold, nil
-}
-
-// isParentStrong is is_parent_strong, as Store's.
-func (f *Fast) isParentStrong(head spec.Root) (bool, error) {
-	st := f.st
-	justifiedState, err := st.justifiedState()
-	if err != nil {
-		return false, err
-	}
-	parentThreshold := st.calculateCommitteeFraction(justifiedState, st.spec.ReorgParentWeightThreshold)
-	parentScore, err := f.getAttestationScore(st.blocks[head].ParentRoot)
-	if err != nil {
-		return false, err
-	}
-	return parentScore > parentThreshold, nil
-}
-
-// GetProposerHead is get_proposer_head, as Store.GetProposerHead.
+// GetProposerHead is get_proposer_head, as Store.GetProposerHead, with
+// the attestation scores taken from the proto-array.
 func (f *Fast) GetProposerHead(head spec.Root, slot spec.Slot) (spec.Root, error) {
-	st := f.st
-	s := st.spec
-	headBlock, ok := st.blocks[head]
-	if !ok {
-		return spec.Root{}, wrapf(ErrUnknownBlock, "head %s", head)
-	}
-	parentRoot := headBlock.ParentRoot
-	parentBlock, ok := st.blocks[parentRoot]
-	if !ok {
-		return spec.Root{}, wrapf(ErrUnknownBlock, "parent %s of head %s", parentRoot, head)
-	}
-
-	headLate, err := st.isHeadLate(head)
-	if err != nil {
-		return spec.Root{}, err
-	}
-	shufflingStable := s.ForkAtSlot(slot) >= spec.Fulu || st.isShufflingStable(slot)
-	ffgCompetitive := st.isFFGCompetitive(head, parentRoot)
-	finalizationOK := st.isFinalizationOK(slot)
-	proposingOnTime := st.isProposingOnTime()
-
-	parentSlotOK := parentBlock.Slot+1 == headBlock.Slot
-	currentTimeOK := headBlock.Slot+1 == slot
-	singleSlotReorg := parentSlotOK && currentTimeOK
-
-	if st.proposerBoostRoot == head {
-		return spec.Root{}, invalidf("head %s still has the proposer boost", head)
-	}
-	headWeak, err := f.isHeadWeak(head)
-	if err != nil {
-		return spec.Root{}, err
-	}
-	parentStrong, err := f.isParentStrong(head)
-	if err != nil {
-		return spec.Root{}, err
-	}
-	proposerEquivocation := st.isProposerEquivocation(head)
-
-	if headLate && shufflingStable && ffgCompetitive && finalizationOK && proposingOnTime &&
-		singleSlotReorg && headWeak && parentStrong {
-		return parentRoot, nil
-	}
-	if headWeak && currentTimeOK && proposerEquivocation {
-		return parentRoot, nil
-	}
-	return head, nil
+	return f.st.GetProposerHead(head, slot)
 }
 
 // ShouldOverrideForkchoiceUpdate is should_override_forkchoice_update, as
-// Store.ShouldOverrideForkchoiceUpdate.
+// Store.ShouldOverrideForkchoiceUpdate, with the attestation scores taken
+// from the proto-array.
 func (f *Fast) ShouldOverrideForkchoiceUpdate(head spec.Root, validatorIsConnected func(spec.ValidatorIndex) bool) (bool, error) {
-	st := f.st
-	s := st.spec
-	headBlock, ok := st.blocks[head]
-	if !ok {
-		return false, wrapf(ErrUnknownBlock, "head %s", head)
-	}
-	parentRoot := headBlock.ParentRoot
-	parentBlock, ok := st.blocks[parentRoot]
-	if !ok {
-		return false, wrapf(ErrUnknownBlock, "parent %s of head %s", parentRoot, head)
-	}
-	currentSlot := st.getCurrentSlot()
-	proposalSlot := headBlock.Slot + 1
-
-	headLate, err := st.isHeadLate(head)
-	if err != nil {
-		return false, err
-	}
-	shufflingStable := st.isShufflingStable(proposalSlot)
-	ffgCompetitive := st.isFFGCompetitive(head, parentRoot)
-	finalizationOK := st.isFinalizationOK(proposalSlot)
-
-	parentStateAdvanced := st.blockStates[parentRoot].Copy()
-	t := &spec.Transition{Spec: s, Signatures: spec.SignaturesOff}
-	if err := t.ProcessSlots(parentStateAdvanced, proposalSlot); err != nil {
-		return false, err
-	}
-	proposerIndex, err := s.GetBeaconProposerIndex(parentStateAdvanced)
-	if err != nil {
-		return false, err
-	}
-	proposingReorgSlot := validatorIsConnected != nil && validatorIsConnected(proposerIndex)
-
-	parentSlotOK := parentBlock.Slot+1 == headBlock.Slot
-	proposingOnTime := st.isProposingOnTime()
-	currentTimeOK := headBlock.Slot == currentSlot || (proposalSlot == currentSlot && proposingOnTime)
-	singleSlotReorg := parentSlotOK && currentTimeOK
-
-	headWeak, parentStrong := true, true
-	if currentSlot > headBlock.Slot {
-		if headWeak, err = f.isHeadWeak(head); err != nil {
-			return false, err
-		}
-		if parentStrong, err = f.isParentStrong(head); err != nil {
-			return false, err
-		}
-	}
-	return headLate && shufflingStable && ffgCompetitive && finalizationOK &&
-		proposingReorgSlot && singleSlotReorg && headWeak && parentStrong, nil
+	return f.st.ShouldOverrideForkchoiceUpdate(head, validatorIsConnected)
 }
 
 // --- Accessors, those of the store ---

@@ -159,7 +159,7 @@ func (st *Store) OnBlock(signed *spec.SignedBeaconBlock, data DataAvailability) 
 		}
 	}
 
-	head, err := st.GetHead()
+	head, err := st.ghost().GetHead()
 	if err != nil {
 		return err
 	}
@@ -177,6 +177,8 @@ func (st *Store) OnBlock(signed *spec.SignedBeaconBlock, data DataAvailability) 
 	st.updateProposerBoostRoot(head, root)
 	st.updateCheckpoints(state.CurrentJustifiedCheckpoint, state.FinalizedCheckpoint)
 	st.computePulledUpTip(root, pulledUp)
+	// Not in the spec: Fast's proto-array takes the block.
+	st.ghost().addBlock(root)
 	st.prune()
 	return nil
 }
@@ -259,7 +261,7 @@ func (st *Store) OnAttestation(attestation *spec.Attestation, isFromBlock bool) 
 	if err := st.attestationTransition().IsValidIndexedAttestation(targetState, indexed); err != nil {
 		return err
 	}
-	st.updateLatestMessages(indexed.AttestingIndices, attestation)
+	st.ghost().updateLatestMessages(indexed.AttestingIndices, attestation)
 	return nil
 }
 

@@ -22,6 +22,48 @@ func (st *Store) justifiedState() (*spec.BeaconState, error) {
 	return st.checkpointStates[st.justifiedCheckpoint], nil
 }
 
+// lmdGhost is what a fork choice computes from its latest messages: it
+// records them, and from them gives a block's attestation score and the
+// head. A Store keeps store.latest_messages and computes as the spec does
+// (specGhost); Fast keeps the votes in its proto-array. The store's
+// handlers and re-org helpers go through it, so that Store and Fast run
+// the same code for everything else.
+type lmdGhost interface {
+	// GetHead is get_head.
+	GetHead() (spec.Root, error)
+	// getAttestationScore is get_attestation_score of a block of the
+	// store under the justified checkpoint's state.
+	getAttestationScore(root spec.Root, justifiedState *spec.BeaconState) (spec.Gwei, error)
+	// updateLatestMessages is update_latest_messages.
+	updateLatestMessages(attestingIndices []spec.ValidatorIndex, attestation *spec.Attestation)
+	// addBlock takes a block on_block has just added to the store.
+	addBlock(root spec.Root)
+}
+
+// specGhost is the lmdGhost of the spec: the Store's own functions.
+type specGhost struct{ st *Store }
+
+func (g specGhost) GetHead() (spec.Root, error) { return g.st.GetHead() }
+
+func (g specGhost) getAttestationScore(root spec.Root, justifiedState *spec.BeaconState) (spec.Gwei, error) {
+	return g.st.getAttestationScore(root, justifiedState), nil
+}
+
+func (g specGhost) updateLatestMessages(attestingIndices []spec.ValidatorIndex, attestation *spec.Attestation) {
+	g.st.updateLatestMessages(attestingIndices, attestation)
+}
+
+func (specGhost) addBlock(spec.Root) {}
+
+// ghost returns the store's lmdGhost: Fast's if the store is Fast's, else
+// the spec's.
+func (st *Store) ghost() lmdGhost {
+	if st.lmd != nil {
+		return st.lmd
+	}
+	return specGhost{st}
+}
+
 // getAttestationScore is get_attestation_score: the effective balance of
 // the unslashed active validators of state whose latest message supports
 // root, leaving out equivocating validators and votes for blocks the
@@ -272,7 +314,10 @@ func (st *Store) isHeadWeak(head spec.Root) (bool, error) {
 	reorgThreshold := st.calculateCommitteeFraction(justifiedState, s.ReorgHeadWeightThreshold)
 	headState, headBlock := st.blockStates[head], st.blocks[head]
 	epoch := s.ComputeEpochAtSlot(headBlock.Slot)
-	headWeight := st.getAttestationScore(head, justifiedState)
+	headWeight, err := st.ghost().getAttestationScore(head, justifiedState)
+	if err != nil {
+		return false, err
+	}
 	for index := range s.GetCommitteeCountPerSlot(headState, epoch) {
 		committee, err := s.GetBeaconCommittee(headState, headBlock.Slot, spec.CommitteeIndex(index))
 		if err != nil {
@@ -296,7 +341,11 @@ func (st *Store) isParentStrong(head spec.Root) (bool, error) {
 	}
 	parentThreshold := st.calculateCommitteeFraction(justifiedState, st.spec.ReorgParentWeightThreshold)
 	parentRoot := st.blocks[head].ParentRoot
-	return st.getAttestationScore(parentRoot, justifiedState) > parentThreshold, nil
+	parentScore, err := st.ghost().getAttestationScore(parentRoot, justifiedState)
+	if err != nil {
+		return false, err
+	}
+	return parentScore > parentThreshold, nil
 }
 
 // isProposerEquivocation is is_proposer_equivocation: the store holds

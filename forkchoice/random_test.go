@@ -433,7 +433,7 @@ func compareWithStore(ref *Store, f *Fast, all bool) error {
 			return fmt.Errorf("weight of %s: %d (%v), fast %d (%v)", root, wA, errA, wB, errB)
 		}
 		sA := ref.getAttestationScore(root, justifiedState)
-		sB, err := f.getAttestationScore(root)
+		sB, err := f.getAttestationScore(root, justifiedState)
 		if err != nil || sA != sB {
 			return fmt.Errorf("attestation score of %s: %d, fast %d (%v)", root, sA, sB, err)
 		}

@@ -53,6 +53,10 @@ type Store struct {
 	// runs when their payload is declared valid.
 	unverifiedMerge map[spec.Root]bool
 
+	// lmd records the latest messages and computes from them when the
+	// store is Fast's; nil, the store does as the spec does.
+	lmd lmdGhost
+
 	// prunedEpoch is the finalized epoch of the last pruning.
 	prunedEpoch spec.Epoch
 	// keepAll turns pruning off, for tests that compare a pruned store
