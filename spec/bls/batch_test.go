@@ -164,3 +164,63 @@ func TestBatchVerifyMatchesFastAggregateVerify(t *testing.T) {
 		t.Errorf("BatchVerify invalid = %v, FastAggregateVerify invalid = %v", got, want)
 	}
 }
+
+// TestBatchVerifyManyKeys checks the aggregation of a set's keys where
+// blst's batch addition takes over (more than 16 keys): a key that repeats
+// (the addition must double) and keys that cancel (P + -P is the
+// identity, whose sum must fail) give the same outcome as
+// FastAggregateVerify.
+func TestBatchVerifyManyKeys(t *testing.T) {
+	msg := testMessage(60)
+	build := func(scalars []*big.Int) (SignatureSet, []Pubkey) {
+		var set SignatureSet
+		var raw []Pubkey
+		var sigs []Signature
+		for _, x := range scalars {
+			sk := keyFromScalar(x)
+			set.Pubkeys = append(set.Pubkeys, sk.PublicKey())
+			raw = append(raw, sk.PublicKey().Bytes())
+			sigs = append(sigs, Sign(sk, msg))
+		}
+		agg, err := Aggregate(sigs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		set.Message, set.Signature = msg, agg
+		return set, raw
+	}
+	var distinct, repeated, cancelling []*big.Int
+	for i := range 40 {
+		distinct = append(distinct, testScalar(600+i))
+		repeated = append(repeated, testScalar(600+i%7))
+	}
+	// The keys of x and r-x are P and -P: with the other keys in pairs of
+	// that kind, the sum is the identity.
+	for i := range 20 {
+		x := testScalar(700 + i)
+		cancelling = append(cancelling, x, new(big.Int).Sub(curveOrder, x))
+	}
+	for _, tc := range []struct {
+		name    string
+		scalars []*big.Int
+		valid   bool
+	}{
+		{"distinct", distinct, true},
+		{"repeated", repeated, true},
+		{"cancelling", cancelling, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			set, raw := build(tc.scalars)
+			if got := FastAggregateVerify(raw, msg, set.Signature); got != tc.valid {
+				t.Fatalf("FastAggregateVerify = %v, want %v", got, tc.valid)
+			}
+			other := makeSets(t, 3)
+			for _, sets := range [][]SignatureSet{{set}, append(other, set)} {
+				err := BatchVerify(sets)
+				if (err == nil) != tc.valid {
+					t.Fatalf("%d sets: BatchVerify = %v, want valid %v", len(sets), err, tc.valid)
+				}
+			}
+		})
+	}
+}
