@@ -330,6 +330,7 @@ func (t *Transition) processAttestationAltair(st *BeaconState, a *Attestation) e
 // increment is computed once, not once per attester and flag.
 func (s *Spec) rewardAttestationParticipation(st *BeaconState, participation []ParticipationFlags, attesters []ValidatorIndex, flagIndices []int) error {
 	perIncrement := s.GetBaseRewardPerIncrement(st)
+	increments := s.cachedIncrements(st)
 	var proposerRewardNumerator uint64
 	for _, index := range attesters {
 		if uint64(index) >= uint64(len(participation)) || uint64(index) >= uint64(len(st.Validators)) {
@@ -338,7 +339,13 @@ func (s *Spec) rewardAttestationParticipation(st *BeaconState, participation []P
 		for flagIndex, weight := range participationFlagWeights() {
 			if slices.Contains(flagIndices, flagIndex) && !HasFlag(participation[index], flagIndex) {
 				participation[index] = AddFlag(participation[index], flagIndex)
-				proposerRewardNumerator += uint64(s.baseReward(st, index, perIncrement)) * weight
+				var baseReward Gwei
+				if uint64(index) < uint64(len(increments)) && increments[index] != noIncrements {
+					baseReward = Gwei(increments[index]) * perIncrement
+				} else {
+					baseReward = s.baseReward(st, index, perIncrement)
+				}
+				proposerRewardNumerator += uint64(baseReward) * weight
 			}
 		}
 	}

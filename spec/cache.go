@@ -80,6 +80,12 @@ type stateCaches struct {
 	// proposers holds the proposer of every slot of epoch before fulu; nil
 	// if not cached.
 	proposers []ValidatorIndex
+	// increments holds each validator's effective balance in increments
+	// (effective_balance // EFFECTIVE_BALANCE_INCREMENT), or noIncrements
+	// where that does not fit: a block's attestation rewards read tens of
+	// thousands of them, at random places of the registry, and this array
+	// is a fiftieth of its size. Validators added since are not in it.
+	increments []uint16
 
 	pubkeys atomic.Pointer[pubkeyView]
 }
@@ -127,7 +133,7 @@ func (c *stateCaches) clone() *stateCaches {
 		return nil
 	}
 	out := &stateCaches{spec: c.spec, epoch: c.epoch, fork: c.fork, epochs: c.epochs,
-		totalActiveBalance: c.totalActiveBalance, proposers: c.proposers}
+		totalActiveBalance: c.totalActiveBalance, proposers: c.proposers, increments: c.increments}
 	out.pubkeys.Store(c.pubkeys.Load())
 	return out
 }
@@ -192,6 +198,7 @@ func (s *Spec) buildEpochCaches(st *BeaconState, reuse *[2]*epochCache) *stateCa
 	if reuse != nil {
 		currentActive = c.epochs[1].active
 	}
+	wg.Go(func() { c.increments = effectiveIncrements(st.Validators, s.EffectiveBalanceIncrement) })
 	c.totalActiveBalance = s.GetTotalBalance(st, currentActive)
 	if c.fork < Fulu {
 		wg.Go(func() {
@@ -275,7 +282,42 @@ func (s *Spec) epochProposers(st *BeaconState, fork ForkName, epoch Epoch, activ
 	return out, nil
 }
 
+// noIncrements marks an effective balance of more increments than a
+// uint16 holds (only in a made-up state).
+const noIncrements = ^uint16(0)
+
+// effectiveIncrements returns the effective balance of every validator in
+// increments.
+func effectiveIncrements(validators []Validator, increment Gwei) []uint16 {
+	if increment == 0 {
+		return nil
+	}
+	out := make([]uint16, len(validators))
+	for i := range validators {
+		n := validators[i].EffectiveBalance / increment
+		if n >= Gwei(noIncrements) {
+			n = Gwei(noIncrements)
+		}
+		out[i] = uint16(n)
+	}
+	return out
+}
+
 // --- Lookups, for the helpers in helpers.go ---
+
+// cachedIncrements returns the effective balances in increments of the
+// validators that st had when its caches were built or rotated, if it has
+// caches for its epoch; nil if not. Within an epoch the effective balance
+// of such a validator changes only in process_effective_balance_updates
+// (and upgrade_to_electra), after which ProcessSlots rotates the caches
+// before any block: so the values hold for the operations of a block.
+func (s *Spec) cachedIncrements(st *BeaconState) []uint16 {
+	c := st.caches
+	if c == nil || c.spec != s || s.GetCurrentEpoch(st) != c.epoch {
+		return nil
+	}
+	return c.increments
+}
 
 // epochCacheOf returns the cache of epoch if st has one it can trust: built
 // with s, while st is in the epoch it was built or rotated for.
