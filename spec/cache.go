@@ -98,6 +98,17 @@ type epochCache struct {
 	active            []ValidatorIndex
 	shuffled          []ValidatorIndex // active, shuffled with the attester seed
 	committeesPerSlot uint64
+	// sums holds the sum of the pubkeys of each committee of the epoch,
+	// numbered as committee numbers them, computed when first asked for
+	// (committeeSum).
+	sums []atomic.Pointer[committeeSum]
+}
+
+// committeeSum is the sum of the decompressed pubkeys of a committee; key
+// is nil if a member's pubkey is not a valid point or the sum is the
+// identity.
+type committeeSum struct {
+	key *bls.PublicKey
 }
 
 // BuildCaches computes the caches of st from its current contents (see
@@ -241,12 +252,14 @@ func activeIndicesAt(validators []Validator, epochs []Epoch) [][]ValidatorIndex 
 func (s *Spec) newEpochCache(st *BeaconState, epoch Epoch, active []ValidatorIndex) *epochCache {
 	shuffled := slices.Clone(active)
 	ShuffleList(s, shuffled, s.GetSeed(st, epoch, DomainBeaconAttester))
+	perSlot := s.committeeCountPerSlot(uint64(len(active)))
 	return &epochCache{
 		epoch:             epoch,
 		mix:               s.GetRandaoMix(st, s.seedMixEpoch(epoch)),
 		active:            active,
 		shuffled:          shuffled,
-		committeesPerSlot: s.committeeCountPerSlot(uint64(len(active))),
+		committeesPerSlot: perSlot,
+		sums:              make([]atomic.Pointer[committeeSum], perSlot*uint64(s.SlotsPerEpoch)),
 	}
 }
 
@@ -355,6 +368,83 @@ func (e *epochCache) committee(s *Spec, slot Slot, index CommitteeIndex) ([]Vali
 	k := (uint64(slot)%uint64(s.SlotsPerEpoch))*e.committeesPerSlot + uint64(index)
 	start, end := n*k/count, n*(k+1)/count
 	return e.shuffled[start:end:end], nil
+}
+
+// committeeKey returns the sum of the pubkeys of committee index at slot
+// (as committee gives it), computing it the first time; nil if that
+// cannot be used (see committeeSum).
+func (e *epochCache) committeeKey(s *Spec, st *BeaconState, slot Slot, index CommitteeIndex, committee []ValidatorIndex) *bls.PublicKey {
+	k := (uint64(slot)%uint64(s.SlotsPerEpoch))*e.committeesPerSlot + uint64(index)
+	if k >= uint64(len(e.sums)) {
+		return nil
+	}
+	if c := e.sums[k].Load(); c != nil {
+		return c.key
+	}
+	c := &committeeSum{}
+	if keys, err := s.ValidatorPublicKeys(st, committee); err == nil {
+		c.key = bls.SumKeys(keys, nil)
+	}
+	e.sums[k].Store(c)
+	return c.key
+}
+
+// verifyAttestationByCommittees checks the signature of a, an attestation
+// since electra whose committees and aggregation bits have been checked,
+// as is_valid_indexed_attestation does, with the cached sums of its
+// committees' pubkeys less the pubkeys of the members that did not attest:
+// the committees of a slot are disjoint, so that is the sum of the
+// attesters' pubkeys, for a fraction of the additions. It reports false,
+// having checked nothing, where the caches cannot serve: then the caller
+// checks the indexed attestation.
+func (t *Transition) verifyAttestationByCommittees(st *BeaconState, a *Attestation) (bool, error) {
+	if t.Signatures == SignaturesOff {
+		return false, nil
+	}
+	data := &a.Data
+	e := t.shufflingOf(st, t.ComputeEpochAtSlot(data.Slot))
+	if e == nil {
+		return false, nil
+	}
+	var sums []*bls.PublicKey
+	var absent []ValidatorIndex
+	offset := 0
+	for _, ci := range GetCommitteeIndices(a.CommitteeBits) {
+		committee, err := e.committee(t.Spec, data.Slot, ci)
+		if err != nil || offset+len(committee) > a.AggregationBits.Len() {
+			return false, nil
+		}
+		key := e.committeeKey(t.Spec, st, data.Slot, ci, committee)
+		if key == nil {
+			return false, nil
+		}
+		sums = append(sums, key)
+		for i, index := range committee {
+			if !a.AggregationBits.Get(offset + i) {
+				absent = append(absent, index)
+			}
+		}
+		offset += len(committee)
+	}
+	if len(sums) == 0 {
+		return false, nil
+	}
+	absentKeys, err := t.ValidatorPublicKeys(st, absent)
+	if err != nil {
+		return false, nil
+	}
+	domain := t.GetDomain(st, DomainBeaconAttester, data.Target.Epoch)
+	root, err := t.signingRoot(st, data, domain)
+	if err != nil {
+		return true, err
+	}
+	total := bls.SumKeys(sums, absentKeys)
+	if total == nil {
+		// Every key is valid, so the attesters' keys sum to the identity,
+		// which FastAggregateVerify rejects.
+		return true, ErrBadSignature
+	}
+	return true, t.verifyKeys([]*bls.PublicKey{total}, root, a.Signature)
 }
 
 // cachedTotalActiveBalance returns get_total_active_balance if cached.

@@ -224,3 +224,43 @@ func TestBatchVerifyManyKeys(t *testing.T) {
 		})
 	}
 }
+
+// TestSumKeys checks that a set with the sum of some keys less others
+// verifies as FastAggregateVerify of the keys that remain, and that sums
+// that cannot serve are refused.
+func TestSumKeys(t *testing.T) {
+	msg := testMessage(80)
+	var all []*PublicKey
+	var sigs []Signature
+	for i := range 30 {
+		sk := testKey(800 + i)
+		all = append(all, sk.PublicKey())
+		if i%4 != 0 { // the signers: every key but the absent ones
+			sigs = append(sigs, Sign(sk, msg))
+		}
+	}
+	var absent []*PublicKey
+	for i := 0; i < len(all); i += 4 {
+		absent = append(absent, all[i])
+	}
+	agg, err := Aggregate(sigs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	check := func(key *PublicKey, want bool) {
+		t.Helper()
+		err := BatchVerify([]SignatureSet{{Pubkeys: []*PublicKey{key}, Message: msg, Signature: agg}})
+		if (err == nil) != want {
+			t.Fatalf("BatchVerify = %v, want valid %v", err, want)
+		}
+	}
+	check(SumKeys(all, absent), true)
+	check(SumKeys(all, absent[1:]), false)
+	check(SumKeys(all[:16], nil), false)
+	if SumKeys(all, all) != nil || SumKeys(nil, nil) != nil || SumKeys(all, []*PublicKey{{}}) != nil || SumKeys([]*PublicKey{nil}, nil) != nil {
+		t.Fatal("SumKeys gave a key for an identity sum, no keys or an invalid key")
+	}
+	if k := SumKeys(all[1:2], nil); k.Bytes() != all[1].Bytes() {
+		t.Fatal("the sum of one key is not that key")
+	}
+}
