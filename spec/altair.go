@@ -332,12 +332,24 @@ func (s *Spec) rewardAttestationParticipation(st *BeaconState, participation []P
 	perIncrement := s.GetBaseRewardPerIncrement(st)
 	increments := s.cachedIncrements(st)
 	var proposerRewardNumerator uint64
+	// The flags to set, as a mask: most attesters have them all already
+	// (an attestation repeats what others included), and are passed over
+	// with one test.
+	var mask ParticipationFlags
+	for flagIndex := range participationFlagWeights() {
+		if slices.Contains(flagIndices, flagIndex) {
+			mask = AddFlag(mask, flagIndex)
+		}
+	}
 	for _, index := range attesters {
 		if uint64(index) >= uint64(len(participation)) || uint64(index) >= uint64(len(st.Validators)) {
 			return invalidf("attesting index %d out of range (%d participation flags)", index, len(participation))
 		}
+		if mask&^participation[index] == 0 {
+			continue
+		}
 		for flagIndex, weight := range participationFlagWeights() {
-			if slices.Contains(flagIndices, flagIndex) && !HasFlag(participation[index], flagIndex) {
+			if HasFlag(mask, flagIndex) && !HasFlag(participation[index], flagIndex) {
 				participation[index] = AddFlag(participation[index], flagIndex)
 				var baseReward Gwei
 				if uint64(index) < uint64(len(increments)) && increments[index] != noIncrements {

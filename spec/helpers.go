@@ -341,8 +341,11 @@ func (s *Spec) GetAttestingIndices(st *BeaconState, a *Attestation) ([]Validator
 			if offset+len(committee) > a.AggregationBits.Len() {
 				return nil, invalidf("aggregation bits length %d too short for committees", a.AggregationBits.Len())
 			}
+			// The bits are within the list's length, checked above: read
+			// them directly (a mainnet attestation has tens of thousands).
+			bits := a.AggregationBits
 			for i, index := range committee {
-				if a.AggregationBits.Get(offset + i) {
+				if j := offset + i; bits[j/8]>>(j%8)&1 == 1 {
 					out = append(out, index)
 				}
 			}
