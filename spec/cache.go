@@ -25,10 +25,11 @@ import (
 //   - for the state's previous, current and next epoch: the active
 //     indices, the active indices shuffled with the epoch's attester seed
 //     (every committee of the epoch is a slice of it) and the committee
-//     count per slot;
-//   - for the current epoch: the total active balance, and before fulu the
-//     proposer of every slot (fulu keeps them in the state's
-//     proposer_lookahead);
+//     count per slot; and, computed when an attestation first needs them,
+//     the sums of the pubkeys of its committees;
+//   - for the current epoch: the total active balance, every validator's
+//     effective balance in increments, and before fulu the proposer of
+//     every slot (fulu keeps them in the state's proposer_lookahead);
 //   - the index of every validator's pubkey, and the decompressed pubkeys
 //     (see ValidatorIndexByPubkey and ValidatorPublicKey).
 //
