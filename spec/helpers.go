@@ -332,6 +332,7 @@ func (s *Spec) GetAttestingIndices(st *BeaconState, a *Attestation) ([]Validator
 			}
 		}
 	} else {
+		out = make([]ValidatorIndex, 0, min(a.AggregationBits.Len(), len(st.Validators)))
 		offset := 0
 		for _, ci := range GetCommitteeIndices(a.CommitteeBits) {
 			committee, err := s.GetBeaconCommittee(st, a.Data.Slot, ci)
