@@ -332,34 +332,39 @@ func (s *Spec) rewardAttestationParticipation(st *BeaconState, participation []P
 	perIncrement := s.GetBaseRewardPerIncrement(st)
 	increments := s.cachedIncrements(st)
 	var proposerRewardNumerator uint64
-	// The flags to set, as a mask: most attesters have them all already
-	// (an attestation repeats what others included), and are passed over
-	// with one test.
+	// The flags to set, as a mask, and for each set of flags an attester
+	// may lack, the sum of their weights: an attester's reward is its base
+	// reward times the weights of the flags it gains, one multiplication.
 	var mask ParticipationFlags
 	for flagIndex := range participationFlagWeights() {
 		if slices.Contains(flagIndices, flagIndex) {
 			mask = AddFlag(mask, flagIndex)
 		}
 	}
+	var gainWeight [8]uint64
+	for gained := range gainWeight {
+		for flagIndex, weight := range participationFlagWeights() {
+			if HasFlag(ParticipationFlags(gained), flagIndex) {
+				gainWeight[gained] += weight
+			}
+		}
+	}
 	for _, index := range attesters {
 		if uint64(index) >= uint64(len(participation)) || uint64(index) >= uint64(len(st.Validators)) {
 			return invalidf("attesting index %d out of range (%d participation flags)", index, len(participation))
 		}
-		if mask&^participation[index] == 0 {
+		gained := mask &^ participation[index]
+		if gained == 0 {
 			continue
 		}
-		for flagIndex, weight := range participationFlagWeights() {
-			if HasFlag(mask, flagIndex) && !HasFlag(participation[index], flagIndex) {
-				participation[index] = AddFlag(participation[index], flagIndex)
-				var baseReward Gwei
-				if uint64(index) < uint64(len(increments)) && increments[index] != noIncrements {
-					baseReward = Gwei(increments[index]) * perIncrement
-				} else {
-					baseReward = s.baseReward(st, index, perIncrement)
-				}
-				proposerRewardNumerator += uint64(baseReward) * weight
-			}
+		participation[index] |= gained
+		var baseReward Gwei
+		if uint64(index) < uint64(len(increments)) && increments[index] != noIncrements {
+			baseReward = Gwei(increments[index]) * perIncrement
+		} else {
+			baseReward = s.baseReward(st, index, perIncrement)
 		}
+		proposerRewardNumerator += uint64(baseReward) * gainWeight[gained&7]
 	}
 	proposerRewardDenominator := (WeightDenominator - ProposerWeight) * WeightDenominator / ProposerWeight
 	proposer, err := s.GetBeaconProposerIndex(st)
