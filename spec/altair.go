@@ -330,17 +330,41 @@ func (t *Transition) processAttestationAltair(st *BeaconState, a *Attestation) e
 // increment is computed once, not once per attester and flag.
 func (s *Spec) rewardAttestationParticipation(st *BeaconState, participation []ParticipationFlags, attesters []ValidatorIndex, flagIndices []int) error {
 	perIncrement := s.GetBaseRewardPerIncrement(st)
+	increments := s.cachedIncrements(st)
 	var proposerRewardNumerator uint64
+	// The flags to set, as a mask, and for each set of flags an attester
+	// may lack, the sum of their weights: an attester's reward is its base
+	// reward times the weights of the flags it gains, one multiplication.
+	var mask ParticipationFlags
+	for flagIndex := range participationFlagWeights() {
+		if slices.Contains(flagIndices, flagIndex) {
+			mask = AddFlag(mask, flagIndex)
+		}
+	}
+	var gainWeight [8]uint64
+	for gained := range gainWeight {
+		for flagIndex, weight := range participationFlagWeights() {
+			if HasFlag(ParticipationFlags(gained), flagIndex) {
+				gainWeight[gained] += weight
+			}
+		}
+	}
 	for _, index := range attesters {
 		if uint64(index) >= uint64(len(participation)) || uint64(index) >= uint64(len(st.Validators)) {
 			return invalidf("attesting index %d out of range (%d participation flags)", index, len(participation))
 		}
-		for flagIndex, weight := range participationFlagWeights() {
-			if slices.Contains(flagIndices, flagIndex) && !HasFlag(participation[index], flagIndex) {
-				participation[index] = AddFlag(participation[index], flagIndex)
-				proposerRewardNumerator += uint64(s.baseReward(st, index, perIncrement)) * weight
-			}
+		gained := mask &^ participation[index]
+		if gained == 0 {
+			continue
 		}
+		participation[index] |= gained
+		var baseReward Gwei
+		if uint64(index) < uint64(len(increments)) && increments[index] != noIncrements {
+			baseReward = Gwei(increments[index]) * perIncrement
+		} else {
+			baseReward = s.baseReward(st, index, perIncrement)
+		}
+		proposerRewardNumerator += uint64(baseReward) * gainWeight[gained&7]
 	}
 	proposerRewardDenominator := (WeightDenominator - ProposerWeight) * WeightDenominator / ProposerWeight
 	proposer, err := s.GetBeaconProposerIndex(st)
@@ -417,13 +441,19 @@ func (t *Transition) ProcessSyncAggregate(st *BeaconState, agg *SyncAggregate) e
 	if len(agg.SyncCommitteeBits) != (size+7)/8 {
 		return invalidf("sync committee bits of %d bytes, want %d", len(agg.SyncCommitteeBits), (size+7)/8)
 	}
-	// The spec passes the committee's aggregate pubkey (less the absent
-	// members' keys when more than half took part) instead of the
-	// participants' keys; that is only a faster way to the same sum.
-	var participants []BLSPubkey
-	for i, pubkey := range committee {
+	// The committee's validators are found before the signature is
+	// checked, to check it with their decompressed pubkeys (a pubkey of no
+	// validator makes the block invalid either way). The spec passes the
+	// participants' pubkeys; the validator found for a pubkey has that
+	// pubkey.
+	members, err := syncCommitteeIndices(st, committee)
+	if err != nil {
+		return err
+	}
+	var participants []ValidatorIndex
+	for i, index := range members {
 		if agg.SyncCommitteeBits.Get(i) {
-			participants = append(participants, pubkey)
+			participants = append(participants, index)
 		}
 	}
 	previousSlot := saturatingSub(st.Slot, 1)
@@ -432,7 +462,7 @@ func (t *Transition) ProcessSyncAggregate(st *BeaconState, agg *SyncAggregate) e
 	if err != nil {
 		return err
 	}
-	if err := t.verifySyncAggregate(participants, ComputeSigningRoot(blockRoot, domain), agg.SyncCommitteeSignature); err != nil {
+	if err := t.verifySyncAggregate(st, participants, ComputeSigningRoot(blockRoot, domain), agg.SyncCommitteeSignature); err != nil {
 		return err
 	}
 
@@ -443,10 +473,6 @@ func (t *Transition) ProcessSyncAggregate(st *BeaconState, agg *SyncAggregate) e
 	participantReward := maxParticipantRewards / Gwei(t.SyncCommitteeSize)
 	proposerReward := participantReward * Gwei(ProposerWeight) / Gwei(WeightDenominator-ProposerWeight)
 
-	members, err := syncCommitteeIndices(st, committee)
-	if err != nil {
-		return err
-	}
 	proposer, err := t.GetBeaconProposerIndex(st)
 	if err != nil {
 		return err
@@ -464,8 +490,23 @@ func (t *Transition) ProcessSyncAggregate(st *BeaconState, agg *SyncAggregate) e
 
 // syncCommitteeIndices returns the validator index of each committee
 // pubkey: the first validator with that pubkey, as the spec's
-// all_pubkeys.index(pubkey). It scans the registry once.
+// all_pubkeys.index(pubkey). With the state's caches it looks each pubkey
+// up in the pubkey index; without, it scans the registry once.
 func syncCommitteeIndices(st *BeaconState, committee []BLSPubkey) ([]ValidatorIndex, error) {
+	if uint64(len(st.Balances)) < uint64(len(st.Validators)) {
+		return nil, invalidf("%d balances for %d validators", len(st.Balances), len(st.Validators))
+	}
+	if pubkeysOf(st) != nil {
+		out := make([]ValidatorIndex, len(committee))
+		for i := range committee {
+			index, ok := (*Spec)(nil).ValidatorIndexByPubkey(st, committee[i])
+			if !ok {
+				return nil, invalidf("sync committee member %d has pubkey %x of no validator", i, committee[i][:8])
+			}
+			out[i] = index
+		}
+		return out, nil
+	}
 	found := make(map[BLSPubkey]ValidatorIndex, len(committee))
 	for _, pubkey := range committee {
 		found[pubkey] = ValidatorIndex(len(st.Validators)) // not found yet
@@ -480,9 +521,6 @@ func syncCommitteeIndices(st *BeaconState, committee []BLSPubkey) ([]ValidatorIn
 			found[pubkey] = ValidatorIndex(i)
 			missing--
 		}
-	}
-	if uint64(len(st.Balances)) < uint64(len(st.Validators)) {
-		return nil, invalidf("%d balances for %d validators", len(st.Balances), len(st.Validators))
 	}
 	out := make([]ValidatorIndex, len(committee))
 	for i, pubkey := range committee {

@@ -120,10 +120,43 @@ var (
 // (buildFullBlock).
 func benchFullBlock(b *testing.B) *fullBlock {
 	blockOnce.Do(func() {
+		s := benchSpec()
 		_, st, _ := benchState(b)
-		blockBench = buildFullBlock(b, benchSpec(), st)
+		fb := buildFullBlock(b, s, st)
+		keyAttestedCommittees(b, s, fb)
+		blockBench = fb
 	})
 	return blockBench
+}
+
+// keyAttestedCommittees gives the members of the committees that fb's
+// attestations name, that do not sign, their keys too (giveKeys): on a
+// real chain every validator has a valid pubkey, and the cached sums of
+// the committees' pubkeys then serve the attestations' signatures. It
+// changes the pre-state's registry, not the block. The sync committee
+// names its members by pubkey: theirs are kept.
+func keyAttestedCommittees(tb testing.TB, s *Spec, fb *fullBlock) {
+	var absent []ValidatorIndex
+	pc := pubkeysOf(fb.pre)
+	syncMembers := make(map[BLSPubkey]bool)
+	for _, pk := range fb.pre.CurrentSyncCommittee.Pubkeys {
+		syncMembers[pk] = true
+	}
+	for i := range fb.block.Body.Attestations {
+		a := &fb.block.Body.Attestations[i]
+		for _, ci := range GetCommitteeIndices(a.CommitteeBits) {
+			committee, err := s.GetBeaconCommittee(fb.pre, a.Data.Slot, ci)
+			if err != nil {
+				tb.Fatal(err)
+			}
+			for _, index := range committee {
+				if pc.keys[index] == nil && !syncMembers[fb.pre.Validators[index].Pubkey] {
+					absent = append(absent, index)
+				}
+			}
+		}
+	}
+	giveKeys(tb, s, fb.pre, absent)
 }
 
 // benchProcessBlock times process_block of the full block on a copy of its
@@ -318,6 +351,52 @@ func TestFullBlock(t *testing.T) {
 			}
 		})
 	}
+	t.Run("committee sums", func(t *testing.T) {
+		// With every committee member keyed, the attestations are checked
+		// with the cached sums of the committees' pubkeys: the post-state
+		// must be the one without caches, and a bad signature rejected.
+		keyed := &fullBlock{pre: pre.Copy(), block: block}
+		keyAttestedCommittees(t, s, keyed)
+		plain := keyed.pre.Copy()
+		plain.DropCaches()
+		want := &Transition{Spec: s, Engine: benchEngine{}, Signatures: SignaturesEach}
+		if err := want.ProcessBlock(plain, block); err != nil {
+			t.Fatal(err)
+		}
+		wantRoot, err := s.StateRoot(plain)
+		if err != nil {
+			t.Fatal(err)
+		}
+		bad := *block
+		bad.Body.Attestations = append([]Attestation(nil), block.Body.Attestations...)
+		bad.Body.Attestations[3].Signature = block.Body.Attestations[4].Signature
+		for _, mode := range []SignatureMode{SignaturesEach, SignaturesBatch} {
+			tr := &Transition{Spec: s, Engine: benchEngine{}, Signatures: mode}
+			post := keyed.pre.Copy()
+			if err := tr.ProcessBlock(post, block); err != nil {
+				t.Fatalf("mode %d: %v", mode, err)
+			}
+			if root, err := s.StateRoot(post); err != nil || root != wantRoot {
+				t.Fatalf("mode %d: post-state root %s (%v), %s without caches", mode, root, err, wantRoot)
+			}
+			if err := tr.ProcessBlock(keyed.pre.Copy(), &bad); !errors.Is(err, ErrBadSignature) {
+				t.Fatalf("mode %d: %v, want a bad signature", mode, err)
+			}
+		}
+		used := 0
+		for _, epoch := range []Epoch{s.GetPreviousEpoch(keyed.pre), s.GetCurrentEpoch(keyed.pre)} {
+			if e := s.shufflingOf(keyed.pre, epoch); e != nil {
+				for k := range e.sums {
+					if c := e.sums[k].Load(); c != nil && c.key != nil {
+						used++
+					}
+				}
+			}
+		}
+		if used == 0 {
+			t.Fatal("the committee sums were not used")
+		}
+	})
 	t.Run("bad signature", func(t *testing.T) {
 		bad := *block
 		bad.Body.Attestations = append([]Attestation(nil), block.Body.Attestations...)

@@ -25,10 +25,11 @@ import (
 //   - for the state's previous, current and next epoch: the active
 //     indices, the active indices shuffled with the epoch's attester seed
 //     (every committee of the epoch is a slice of it) and the committee
-//     count per slot;
-//   - for the current epoch: the total active balance, and before fulu the
-//     proposer of every slot (fulu keeps them in the state's
-//     proposer_lookahead);
+//     count per slot; and, computed when an attestation first needs them,
+//     the sums of the pubkeys of its committees;
+//   - for the current epoch: the total active balance, every validator's
+//     effective balance in increments, and before fulu the proposer of
+//     every slot (fulu keeps them in the state's proposer_lookahead);
 //   - the index of every validator's pubkey, and the decompressed pubkeys
 //     (see ValidatorIndexByPubkey and ValidatorPublicKey).
 //
@@ -80,6 +81,12 @@ type stateCaches struct {
 	// proposers holds the proposer of every slot of epoch before fulu; nil
 	// if not cached.
 	proposers []ValidatorIndex
+	// increments holds each validator's effective balance in increments
+	// (effective_balance // EFFECTIVE_BALANCE_INCREMENT), or noIncrements
+	// where that does not fit: a block's attestation rewards read tens of
+	// thousands of them, at random places of the registry, and this array
+	// is a fiftieth of its size. Validators added since are not in it.
+	increments []uint16
 
 	pubkeys atomic.Pointer[pubkeyView]
 }
@@ -92,6 +99,17 @@ type epochCache struct {
 	active            []ValidatorIndex
 	shuffled          []ValidatorIndex // active, shuffled with the attester seed
 	committeesPerSlot uint64
+	// sums holds the sum of the pubkeys of each committee of the epoch,
+	// numbered as committee numbers them, computed when first asked for
+	// (committeeSum).
+	sums []atomic.Pointer[committeeSum]
+}
+
+// committeeSum is the sum of the decompressed pubkeys of a committee; key
+// is nil if a member's pubkey is not a valid point or the sum is the
+// identity.
+type committeeSum struct {
+	key *bls.PublicKey
 }
 
 // BuildCaches computes the caches of st from its current contents (see
@@ -127,7 +145,7 @@ func (c *stateCaches) clone() *stateCaches {
 		return nil
 	}
 	out := &stateCaches{spec: c.spec, epoch: c.epoch, fork: c.fork, epochs: c.epochs,
-		totalActiveBalance: c.totalActiveBalance, proposers: c.proposers}
+		totalActiveBalance: c.totalActiveBalance, proposers: c.proposers, increments: c.increments}
 	out.pubkeys.Store(c.pubkeys.Load())
 	return out
 }
@@ -192,6 +210,7 @@ func (s *Spec) buildEpochCaches(st *BeaconState, reuse *[2]*epochCache) *stateCa
 	if reuse != nil {
 		currentActive = c.epochs[1].active
 	}
+	wg.Go(func() { c.increments = effectiveIncrements(st.Validators, s.EffectiveBalanceIncrement) })
 	c.totalActiveBalance = s.GetTotalBalance(st, currentActive)
 	if c.fork < Fulu {
 		wg.Go(func() {
@@ -234,12 +253,14 @@ func activeIndicesAt(validators []Validator, epochs []Epoch) [][]ValidatorIndex 
 func (s *Spec) newEpochCache(st *BeaconState, epoch Epoch, active []ValidatorIndex) *epochCache {
 	shuffled := slices.Clone(active)
 	ShuffleList(s, shuffled, s.GetSeed(st, epoch, DomainBeaconAttester))
+	perSlot := s.committeeCountPerSlot(uint64(len(active)))
 	return &epochCache{
 		epoch:             epoch,
 		mix:               s.GetRandaoMix(st, s.seedMixEpoch(epoch)),
 		active:            active,
 		shuffled:          shuffled,
-		committeesPerSlot: s.committeeCountPerSlot(uint64(len(active))),
+		committeesPerSlot: perSlot,
+		sums:              make([]atomic.Pointer[committeeSum], perSlot*uint64(s.SlotsPerEpoch)),
 	}
 }
 
@@ -275,7 +296,42 @@ func (s *Spec) epochProposers(st *BeaconState, fork ForkName, epoch Epoch, activ
 	return out, nil
 }
 
+// noIncrements marks an effective balance of more increments than a
+// uint16 holds (only in a made-up state).
+const noIncrements = ^uint16(0)
+
+// effectiveIncrements returns the effective balance of every validator in
+// increments.
+func effectiveIncrements(validators []Validator, increment Gwei) []uint16 {
+	if increment == 0 {
+		return nil
+	}
+	out := make([]uint16, len(validators))
+	for i := range validators {
+		n := validators[i].EffectiveBalance / increment
+		if n >= Gwei(noIncrements) {
+			n = Gwei(noIncrements)
+		}
+		out[i] = uint16(n)
+	}
+	return out
+}
+
 // --- Lookups, for the helpers in helpers.go ---
+
+// cachedIncrements returns the effective balances in increments of the
+// validators that st had when its caches were built or rotated, if it has
+// caches for its epoch; nil if not. Within an epoch the effective balance
+// of such a validator changes only in process_effective_balance_updates
+// (and upgrade_to_electra), after which ProcessSlots rotates the caches
+// before any block: so the values hold for the operations of a block.
+func (s *Spec) cachedIncrements(st *BeaconState) []uint16 {
+	c := st.caches
+	if c == nil || c.spec != s || s.GetCurrentEpoch(st) != c.epoch {
+		return nil
+	}
+	return c.increments
+}
 
 // epochCacheOf returns the cache of epoch if st has one it can trust: built
 // with s, while st is in the epoch it was built or rotated for.
@@ -313,6 +369,83 @@ func (e *epochCache) committee(s *Spec, slot Slot, index CommitteeIndex) ([]Vali
 	k := (uint64(slot)%uint64(s.SlotsPerEpoch))*e.committeesPerSlot + uint64(index)
 	start, end := n*k/count, n*(k+1)/count
 	return e.shuffled[start:end:end], nil
+}
+
+// committeeKey returns the sum of the pubkeys of committee index at slot
+// (as committee gives it), computing it the first time; nil if that
+// cannot be used (see committeeSum).
+func (e *epochCache) committeeKey(s *Spec, st *BeaconState, slot Slot, index CommitteeIndex, committee []ValidatorIndex) *bls.PublicKey {
+	k := (uint64(slot)%uint64(s.SlotsPerEpoch))*e.committeesPerSlot + uint64(index)
+	if k >= uint64(len(e.sums)) {
+		return nil
+	}
+	if c := e.sums[k].Load(); c != nil {
+		return c.key
+	}
+	c := &committeeSum{}
+	if keys, err := s.ValidatorPublicKeys(st, committee); err == nil {
+		c.key = bls.SumKeys(keys, nil)
+	}
+	e.sums[k].Store(c)
+	return c.key
+}
+
+// verifyAttestationByCommittees checks the signature of a, an attestation
+// since electra whose committees and aggregation bits have been checked,
+// as is_valid_indexed_attestation does, with the cached sums of its
+// committees' pubkeys less the pubkeys of the members that did not attest:
+// the committees of a slot are disjoint, so that is the sum of the
+// attesters' pubkeys, for a fraction of the additions. It reports false,
+// having checked nothing, where the caches cannot serve: then the caller
+// checks the indexed attestation.
+func (t *Transition) verifyAttestationByCommittees(st *BeaconState, a *Attestation) (bool, error) {
+	if t.Signatures == SignaturesOff {
+		return false, nil
+	}
+	data := &a.Data
+	e := t.shufflingOf(st, t.ComputeEpochAtSlot(data.Slot))
+	if e == nil {
+		return false, nil
+	}
+	var sums []*bls.PublicKey
+	var absent []ValidatorIndex
+	offset := 0
+	for _, ci := range GetCommitteeIndices(a.CommitteeBits) {
+		committee, err := e.committee(t.Spec, data.Slot, ci)
+		if err != nil || offset+len(committee) > a.AggregationBits.Len() {
+			return false, nil
+		}
+		key := e.committeeKey(t.Spec, st, data.Slot, ci, committee)
+		if key == nil {
+			return false, nil
+		}
+		sums = append(sums, key)
+		for i, index := range committee {
+			if !a.AggregationBits.Get(offset + i) {
+				absent = append(absent, index)
+			}
+		}
+		offset += len(committee)
+	}
+	if len(sums) == 0 {
+		return false, nil
+	}
+	absentKeys, err := t.ValidatorPublicKeys(st, absent)
+	if err != nil {
+		return false, nil
+	}
+	domain := t.GetDomain(st, DomainBeaconAttester, data.Target.Epoch)
+	root, err := t.signingRoot(st, data, domain)
+	if err != nil {
+		return true, err
+	}
+	total := bls.SumKeys(sums, absentKeys)
+	if total == nil {
+		// Every key is valid, so the attesters' keys sum to the identity,
+		// which FastAggregateVerify rejects.
+		return true, ErrBadSignature
+	}
+	return true, t.verifyKeys([]*bls.PublicKey{total}, root, a.Signature)
 }
 
 // cachedTotalActiveBalance returns get_total_active_balance if cached.

@@ -16,14 +16,10 @@ import (
 var g2PointAtInfinity = BLSSignature{0xc0}
 
 // validatorIndexOfPubkey is validator_pubkeys.index(pubkey): the first
-// validator with pubkey, and whether there is one.
+// validator with pubkey, and whether there is one. With the state's caches
+// it is a lookup in the pubkey index, without them a scan of the registry.
 func validatorIndexOfPubkey(st *BeaconState, pubkey BLSPubkey) (ValidatorIndex, bool) {
-	for i := range st.Validators {
-		if st.Validators[i].Pubkey == pubkey {
-			return ValidatorIndex(i), true
-		}
-	}
-	return 0, false
+	return (*Spec)(nil).ValidatorIndexByPubkey(st, pubkey)
 }
 
 // --- Churn (EIP-7251) ---
@@ -499,9 +495,10 @@ func (t *Transition) processAttestationElectra(st *BeaconState, a *Attestation) 
 			return invalidf("aggregation bits length %d too short for committee %d", a.AggregationBits.Len(), ci)
 		}
 		attesters := 0
-		for i := range committee {
-			if a.AggregationBits.Get(offset + i) {
+		for j := offset; j < offset+len(committee); j++ {
+			if a.AggregationBits[j/8]>>(j%8)&1 == 1 { // j < Len(), checked above
 				attesters++
+				break // one is enough
 			}
 		}
 		if attesters == 0 {
@@ -521,34 +518,22 @@ func (t *Transition) processAttestationElectra(st *BeaconState, a *Attestation) 
 	if err != nil {
 		return err
 	}
-	if err := t.IsValidIndexedAttestation(st, indexed); err != nil {
+	// The attesting indices are sorted, unique, in range and not empty
+	// (each committee has an attester), so is_valid_indexed_attestation
+	// comes down to the signature, which the caches can check faster.
+	if done, err := t.verifyAttestationByCommittees(st, a); err != nil {
 		return err
+	} else if !done {
+		if err := t.IsValidIndexedAttestation(st, indexed); err != nil {
+			return err
+		}
 	}
 
 	participation := st.PreviousEpochParticipation
 	if data.Target.Epoch == currentEpoch {
 		participation = st.CurrentEpochParticipation
 	}
-	weights := [...]uint64{TimelySourceWeight, TimelyTargetWeight, TimelyHeadWeight}
-	var proposerRewardNumerator Gwei
-	for _, index := range indexed.AttestingIndices {
-		if uint64(index) >= uint64(len(participation)) {
-			return invalidf("attesting index %d has no participation flags (%d)", index, len(participation))
-		}
-		for flagIndex, weight := range weights {
-			if slices.Contains(flagIndices, flagIndex) && !HasFlag(participation[index], flagIndex) {
-				participation[index] = AddFlag(participation[index], flagIndex)
-				proposerRewardNumerator += t.GetBaseReward(st, index) * Gwei(weight)
-			}
-		}
-	}
-	proposerRewardDenominator := (WeightDenominator - ProposerWeight) * WeightDenominator / ProposerWeight
-	proposer, err := t.GetBeaconProposerIndex(st)
-	if err != nil {
-		return err
-	}
-	IncreaseBalance(st, proposer, proposerRewardNumerator/Gwei(proposerRewardDenominator))
-	return nil
+	return t.rewardAttestationParticipation(st, participation, indexed.AttestingIndices, flagIndices)
 }
 
 // --- Epoch processing ---

@@ -3,9 +3,10 @@ package spec
 import (
 	"crypto/sha256"
 	"encoding/binary"
-	"github.com/quetzal-eth/quetzal/ssz"
 	"math/bits"
 	"slices"
+
+	"github.com/quetzal-eth/quetzal/ssz"
 )
 
 // This file holds the helper functions of phase0 beacon-chain.md ("Helper
@@ -110,7 +111,6 @@ func (t *Transition) IsValidIndexedAttestation(st *BeaconState, ia *IndexedAttes
 	if len(indices) == 0 {
 		return invalidf("indexed attestation has no attesting indices")
 	}
-	pubkeys := make([]BLSPubkey, len(indices))
 	for i, index := range indices {
 		if i > 0 && indices[i-1] >= index {
 			return invalidf("attesting indices not sorted and unique at position %d", i)
@@ -118,14 +118,13 @@ func (t *Transition) IsValidIndexedAttestation(st *BeaconState, ia *IndexedAttes
 		if uint64(index) >= uint64(len(st.Validators)) {
 			return invalidf("attesting index %d out of range", index)
 		}
-		pubkeys[i] = st.Validators[index].Pubkey
 	}
 	domain := t.GetDomain(st, DomainBeaconAttester, ia.Data.Target.Epoch)
 	root, err := t.signingRoot(st, &ia.Data, domain)
 	if err != nil {
 		return err
 	}
-	return t.verifyAggregate(pubkeys, root, ia.Signature)
+	return t.verifyValidators(st, indices, root, ia.Signature)
 }
 
 // IsValidMerkleBranch is is_valid_merkle_branch.
@@ -333,6 +332,7 @@ func (s *Spec) GetAttestingIndices(st *BeaconState, a *Attestation) ([]Validator
 			}
 		}
 	} else {
+		out = make([]ValidatorIndex, 0, min(a.AggregationBits.Len(), len(st.Validators)))
 		offset := 0
 		for _, ci := range GetCommitteeIndices(a.CommitteeBits) {
 			committee, err := s.GetBeaconCommittee(st, a.Data.Slot, ci)
@@ -342,16 +342,49 @@ func (s *Spec) GetAttestingIndices(st *BeaconState, a *Attestation) ([]Validator
 			if offset+len(committee) > a.AggregationBits.Len() {
 				return nil, invalidf("aggregation bits length %d too short for committees", a.AggregationBits.Len())
 			}
+			// The bits are within the list's length, checked above: read
+			// them directly (a mainnet attestation has tens of thousands).
+			bits := a.AggregationBits
 			for i, index := range committee {
-				if a.AggregationBits.Get(offset + i) {
+				if j := offset + i; bits[j/8]>>(j%8)&1 == 1 {
 					out = append(out, index)
 				}
 			}
 			offset += len(committee)
 		}
 	}
-	slices.Sort(out)
-	return slices.Compact(out), nil
+	return sortedUnique(out), nil
+}
+
+// sortedUnique sorts indices and removes repeats, in place. An
+// attestation's indices (tens of thousands on mainnet since electra) are
+// spread over a range not much wider than their count, so they are put in
+// a bitmap of that range and read back in order, much faster than a sort;
+// sparse indices are sorted.
+func sortedUnique(indices []ValidatorIndex) []ValidatorIndex {
+	if len(indices) < 64 {
+		slices.Sort(indices)
+		return slices.Compact(indices)
+	}
+	lo, hi := slices.Min(indices), slices.Max(indices)
+	words := uint64(hi-lo)/64 + 1
+	if words > 4*uint64(len(indices)) {
+		slices.Sort(indices)
+		return slices.Compact(indices)
+	}
+	set := make([]uint64, words)
+	for _, index := range indices {
+		d := uint64(index - lo)
+		set[d/64] |= 1 << (d % 64)
+	}
+	out := indices[:0]
+	for w, word := range set {
+		for word != 0 {
+			out = append(out, lo+ValidatorIndex(uint64(w)*64+uint64(bits.TrailingZeros64(word))))
+			word &= word - 1
+		}
+	}
+	return out
 }
 
 // --- Beacon state mutators ---

@@ -67,7 +67,7 @@ func (t *Transition) ProcessRandao(st *BeaconState, body *BeaconBlockBody) error
 	var epochRoot Root
 	binary.LittleEndian.PutUint64(epochRoot[:8], uint64(epoch))
 	signingRoot := ComputeSigningRoot(epochRoot, t.GetDomain(st, DomainRandao, epoch))
-	if err := t.verify(st.Validators[proposerIndex].Pubkey, signingRoot, body.RandaoReveal); err != nil {
+	if err := t.verifyValidator(st, proposerIndex, signingRoot, body.RandaoReveal); err != nil {
 		return err
 	}
 	mix := t.GetRandaoMix(st, epoch)
@@ -125,7 +125,7 @@ func (t *Transition) ProcessProposerSlashing(st *BeaconState, ps *ProposerSlashi
 		if err != nil {
 			return err
 		}
-		if err := t.verify(proposer.Pubkey, root, signed.Signature); err != nil {
+		if err := t.verifyValidator(st, header1.ProposerIndex, root, signed.Signature); err != nil {
 			return err
 		}
 	}
@@ -276,11 +276,9 @@ func (t *Transition) ProcessDeposit(st *BeaconState, d *Deposit) error {
 // invalid: the deposit contract cannot check it, so the chain must accept
 // the deposit either way.
 func (t *Transition) applyDeposit(st *BeaconState, pubkey BLSPubkey, credentials Root, amount Gwei, signature BLSSignature) error {
-	for i := range st.Validators {
-		if st.Validators[i].Pubkey == pubkey {
-			IncreaseBalance(st, ValidatorIndex(i), amount)
-			return nil
-		}
+	if index, ok := t.ValidatorIndexByPubkey(st, pubkey); ok {
+		IncreaseBalance(st, index, amount)
+		return nil
 	}
 	msg := &DepositMessage{Pubkey: pubkey, WithdrawalCredentials: credentials, Amount: amount}
 	// Deposits are valid across forks, so their domain has no fork.
@@ -338,7 +336,7 @@ func (t *Transition) ProcessVoluntaryExit(st *BeaconState, e *SignedVoluntaryExi
 	if err != nil {
 		return err
 	}
-	if err := t.verify(v.Pubkey, root, e.Signature); err != nil {
+	if err := t.verifyValidator(st, exit.ValidatorIndex, root, e.Signature); err != nil {
 		return err
 	}
 	return t.InitiateValidatorExit(st, exit.ValidatorIndex)

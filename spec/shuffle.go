@@ -116,17 +116,19 @@ func shuffleList[T any](rounds uint64, list []T, seed *[32]byte) {
 			h := roundSource(seed, round, k)
 			copy(bits[k*32:], h[:])
 		}
+		// The swaps are branch-free: each bit is random, so a branch on it
+		// would be mispredicted half the time.
 		// Pairs within [0, pivot]: x + flip = pivot.
 		for x, flip := uint64(0), pivot; x < flip; x, flip = x+1, flip-1 {
-			if bits[flip>>3]>>(flip&7)&1 == 1 {
-				list[x], list[flip] = list[flip], list[x]
-			}
+			bit := bits[flip>>3] >> (flip & 7) & 1
+			pair := [2]T{list[x], list[flip]}
+			list[x], list[flip] = pair[bit], pair[bit^1]
 		}
 		// Pairs within (pivot, n): x + flip = pivot + n.
 		for x, flip := pivot+1, n-1; x < flip; x, flip = x+1, flip-1 {
-			if bits[flip>>3]>>(flip&7)&1 == 1 {
-				list[x], list[flip] = list[flip], list[x]
-			}
+			bit := bits[flip>>3] >> (flip & 7) & 1
+			pair := [2]T{list[x], list[flip]}
+			list[x], list[flip] = pair[bit], pair[bit^1]
 		}
 	}
 }

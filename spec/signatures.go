@@ -19,59 +19,76 @@ func (s *Spec) signingRoot(st *BeaconState, obj ssz.Object, domain Domain) (Root
 }
 
 // verify asserts bls.Verify(pubkey, root, sig) as t.Signatures says: at
-// once, collected into the block's batch, or not at all.
+// once, collected into the block's batch, or not at all. It is for a key
+// that is not a validator's (a BLS change's from_bls_pubkey); a
+// validator's signature goes through verifyValidator.
 func (t *Transition) verify(pubkey BLSPubkey, root Root, sig BLSSignature) error {
-	return t.verifyAggregate([]BLSPubkey{pubkey}, root, sig)
+	if t.Signatures == SignaturesOff {
+		return nil
+	}
+	key, err := bls.PublicKeyFromBytes(bls.Pubkey(pubkey))
+	if err != nil {
+		return fmt.Errorf("%w: %v", ErrBadSignature, err)
+	}
+	return t.verifyKeys([]*bls.PublicKey{key}, root, sig)
 }
 
-// verifyAggregate asserts bls.FastAggregateVerify(pubkeys, root, sig) as
-// t.Signatures says. No pubkeys is never valid.
-func (t *Transition) verifyAggregate(pubkeys []BLSPubkey, root Root, sig BLSSignature) error {
+// verifyValidator asserts bls.Verify of validator index's pubkey, as
+// verify does.
+func (t *Transition) verifyValidator(st *BeaconState, index ValidatorIndex, root Root, sig BLSSignature) error {
+	return t.verifyValidators(st, []ValidatorIndex{index}, root, sig)
+}
+
+// verifyValidators asserts bls.FastAggregateVerify(pubkeys, root, sig) for
+// the pubkeys of validators indices, as t.Signatures says. No indices is
+// never valid. The pubkeys come decompressed from the state's caches,
+// where they are decompressed once; a state without caches decompresses
+// them on every call.
+func (t *Transition) verifyValidators(st *BeaconState, indices []ValidatorIndex, root Root, sig BLSSignature) error {
+	if t.Signatures == SignaturesOff {
+		return nil
+	}
+	if len(indices) == 0 {
+		return ErrBadSignature
+	}
+	keys, err := t.ValidatorPublicKeys(st, indices)
+	if err != nil {
+		return fmt.Errorf("%w: %v", ErrBadSignature, err)
+	}
+	return t.verifyKeys(keys, root, sig)
+}
+
+// verifyKeys asserts bls.FastAggregateVerify(keys, root, sig) for keys
+// already decompressed and validated (KeyValidate), at once or into the
+// block's batch. A batch of one set is the plain check of
+// FastAggregateVerify: the keys' sum must not be the identity, the
+// signature must decode, and the pairing must hold.
+func (t *Transition) verifyKeys(keys []*bls.PublicKey, root Root, sig BLSSignature) error {
+	set := bls.SignatureSet{Message: root, Signature: bls.Signature(sig), Pubkeys: keys}
 	switch t.Signatures {
 	case SignaturesOff:
 		return nil
 	case SignaturesBatch:
-		set := bls.SignatureSet{Message: root, Signature: bls.Signature(sig), Pubkeys: make([]*bls.PublicKey, len(pubkeys))}
-		for i, pk := range pubkeys {
-			key, err := bls.PublicKeyFromBytes(bls.Pubkey(pk))
-			if err != nil {
-				return fmt.Errorf("%w: %v", ErrBadSignature, err)
-			}
-			set.Pubkeys[i] = key
-		}
-		if len(pubkeys) == 0 {
-			return ErrBadSignature
-		}
 		t.batch = append(t.batch, set)
 		return nil
 	}
-	if len(pubkeys) == 1 {
-		if !bls.Verify(bls.Pubkey(pubkeys[0]), root, bls.Signature(sig)) {
-			return ErrBadSignature
-		}
-		return nil
-	}
-	keys := make([]bls.Pubkey, len(pubkeys))
-	for i, pk := range pubkeys {
-		keys[i] = bls.Pubkey(pk)
-	}
-	if !bls.FastAggregateVerify(keys, root, bls.Signature(sig)) {
+	if bls.BatchVerify([]bls.SignatureSet{set}) != nil {
 		return ErrBadSignature
 	}
 	return nil
 }
 
 // verifySyncAggregate asserts eth_fast_aggregate_verify(pubkeys, root,
-// sig) (altair bls.md): like verifyAggregate, but no pubkeys with the
-// point at infinity is valid.
-func (t *Transition) verifySyncAggregate(pubkeys []BLSPubkey, root Root, sig BLSSignature) error {
-	if len(pubkeys) == 0 {
+// sig) (altair bls.md) for the pubkeys of validators indices: like
+// verifyValidators, but no pubkeys with the point at infinity is valid.
+func (t *Transition) verifySyncAggregate(st *BeaconState, indices []ValidatorIndex, root Root, sig BLSSignature) error {
+	if len(indices) == 0 {
 		if t.Signatures == SignaturesOff || bls.EthFastAggregateVerify(nil, root, bls.Signature(sig)) {
 			return nil
 		}
 		return ErrBadSignature
 	}
-	return t.verifyAggregate(pubkeys, root, sig)
+	return t.verifyValidators(st, indices, root, sig)
 }
 
 // verifyNow is bls.Verify(pubkey, root, sig) for the checks whose outcome

@@ -148,13 +148,12 @@ func (t *Transition) verifyBlockSignature(st *BeaconState, signed *SignedBeaconB
 	if uint64(block.ProposerIndex) >= uint64(len(st.Validators)) {
 		return opError("verify_block_signature", -1, invalidf("proposer index %d out of range", block.ProposerIndex))
 	}
-	proposer := &st.Validators[block.ProposerIndex]
 	domain := t.GetDomain(st, DomainBeaconProposer, t.ComputeEpochAtSlot(block.Slot))
 	root, err := t.signingRoot(st, block, domain)
 	if err != nil {
 		return err
 	}
-	return opError("verify_block_signature", -1, t.verify(proposer.Pubkey, root, signed.Signature))
+	return opError("verify_block_signature", -1, t.verifyValidator(st, block.ProposerIndex, root, signed.Signature))
 }
 
 // ProcessSlots is process_slots (phase0 beacon-chain.md), with the fork

@@ -142,16 +142,23 @@ func (p *preparedSet) prepare(set *SignatureSet) bool {
 	if len(set.Pubkeys) == 0 {
 		return false
 	}
-	var agg blst.P1Aggregate
-	for _, k := range set.Pubkeys {
+	points := make([]*blst.P1Affine, len(set.Pubkeys))
+	for i, k := range set.Pubkeys {
 		// A zero PublicKey (not made by PublicKeyFromBytes) holds the
 		// identity, which KeyValidate would have refused.
-		if k == nil || isIdentity(&k.p) {
+		if k == nil || !k.valid {
 			return false
 		}
-		agg.Add(&k.p, false)
+		points[i] = &k.p
 	}
-	p.pk = *agg.ToAffine()
+	if len(points) == 1 {
+		p.pk = *points[0]
+	} else {
+		// blst's batch addition of affine points shares one field
+		// inversion among many additions: several times faster than
+		// adding the keys one by one for an attestation's hundreds.
+		p.pk = *blst.P1AffinesAdd(points).ToAffine()
+	}
 	// Keys that cancel out sum to the identity, which CoreVerify rejects;
 	// blst would also reject it, but only after adding the signature to
 	// the pairing context.

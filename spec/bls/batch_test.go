@@ -164,3 +164,103 @@ func TestBatchVerifyMatchesFastAggregateVerify(t *testing.T) {
 		t.Errorf("BatchVerify invalid = %v, FastAggregateVerify invalid = %v", got, want)
 	}
 }
+
+// TestBatchVerifyManyKeys checks the aggregation of a set's keys where
+// blst's batch addition takes over (more than 16 keys): a key that repeats
+// (the addition must double) and keys that cancel (P + -P is the
+// identity, whose sum must fail) give the same outcome as
+// FastAggregateVerify.
+func TestBatchVerifyManyKeys(t *testing.T) {
+	msg := testMessage(60)
+	build := func(scalars []*big.Int) (SignatureSet, []Pubkey) {
+		var set SignatureSet
+		var raw []Pubkey
+		var sigs []Signature
+		for _, x := range scalars {
+			sk := keyFromScalar(x)
+			set.Pubkeys = append(set.Pubkeys, sk.PublicKey())
+			raw = append(raw, sk.PublicKey().Bytes())
+			sigs = append(sigs, Sign(sk, msg))
+		}
+		agg, err := Aggregate(sigs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		set.Message, set.Signature = msg, agg
+		return set, raw
+	}
+	var distinct, repeated, cancelling []*big.Int
+	for i := range 40 {
+		distinct = append(distinct, testScalar(600+i))
+		repeated = append(repeated, testScalar(600+i%7))
+	}
+	// The keys of x and r-x are P and -P: with the other keys in pairs of
+	// that kind, the sum is the identity.
+	for i := range 20 {
+		x := testScalar(700 + i)
+		cancelling = append(cancelling, x, new(big.Int).Sub(curveOrder, x))
+	}
+	for _, tc := range []struct {
+		name    string
+		scalars []*big.Int
+		valid   bool
+	}{
+		{"distinct", distinct, true},
+		{"repeated", repeated, true},
+		{"cancelling", cancelling, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			set, raw := build(tc.scalars)
+			if got := FastAggregateVerify(raw, msg, set.Signature); got != tc.valid {
+				t.Fatalf("FastAggregateVerify = %v, want %v", got, tc.valid)
+			}
+			other := makeSets(t, 3)
+			for _, sets := range [][]SignatureSet{{set}, append(other, set)} {
+				err := BatchVerify(sets)
+				if (err == nil) != tc.valid {
+					t.Fatalf("%d sets: BatchVerify = %v, want valid %v", len(sets), err, tc.valid)
+				}
+			}
+		})
+	}
+}
+
+// TestSumKeys checks that a set with the sum of some keys less others
+// verifies as FastAggregateVerify of the keys that remain, and that sums
+// that cannot serve are refused.
+func TestSumKeys(t *testing.T) {
+	msg := testMessage(80)
+	var all []*PublicKey
+	var sigs []Signature
+	for i := range 30 {
+		sk := testKey(800 + i)
+		all = append(all, sk.PublicKey())
+		if i%4 != 0 { // the signers: every key but the absent ones
+			sigs = append(sigs, Sign(sk, msg))
+		}
+	}
+	var absent []*PublicKey
+	for i := 0; i < len(all); i += 4 {
+		absent = append(absent, all[i])
+	}
+	agg, err := Aggregate(sigs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	check := func(key *PublicKey, want bool) {
+		t.Helper()
+		err := BatchVerify([]SignatureSet{{Pubkeys: []*PublicKey{key}, Message: msg, Signature: agg}})
+		if (err == nil) != want {
+			t.Fatalf("BatchVerify = %v, want valid %v", err, want)
+		}
+	}
+	check(SumKeys(all, absent), true)
+	check(SumKeys(all, absent[1:]), false)
+	check(SumKeys(all[:16], nil), false)
+	if SumKeys(all, all) != nil || SumKeys(nil, nil) != nil || SumKeys(all, []*PublicKey{{}}) != nil || SumKeys([]*PublicKey{nil}, nil) != nil {
+		t.Fatal("SumKeys gave a key for an identity sum, no keys or an invalid key")
+	}
+	if k := SumKeys(all[1:2], nil); k.Bytes() != all[1].Bytes() {
+		t.Fatal("the sum of one key is not that key")
+	}
+}

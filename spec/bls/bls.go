@@ -58,6 +58,7 @@ func (sk *SecretKey) PublicKey() *PublicKey {
 	pk := &PublicKey{}
 	pk.p.From(&sk.s)
 	pk.raw = Pubkey(pk.p.Compress())
+	pk.valid = true // sk is not zero, so pk is not the identity
 	return pk
 }
 
@@ -67,6 +68,10 @@ func (sk *SecretKey) PublicKey() *PublicKey {
 type PublicKey struct {
 	p   blst.P1Affine
 	raw Pubkey
+	// valid is set by the constructors, which only make keys that pass
+	// KeyValidate: a zero PublicKey (the identity) is not valid, and
+	// BatchVerify tells so without a call into blst.
+	valid bool
 }
 
 // PublicKeyFromBytes decompresses pk and checks it with KeyValidate: it
@@ -79,6 +84,7 @@ func PublicKeyFromBytes(pk Pubkey) (*PublicKey, error) {
 	if !out.p.KeyValidate() {
 		return nil, fmt.Errorf("%w: identity or not in G1", ErrInvalidPubkey)
 	}
+	out.valid = true
 	return out, nil
 }
 

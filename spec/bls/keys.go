@@ -57,3 +57,43 @@ func sumKeys(keys []blst.P1Affine) *blst.P1Affine {
 	}
 	return agg.ToAffine()
 }
+
+// SumKeys returns the sum of the keys of add less the sum of the keys of
+// sub, as one key: a signature set with it alone checks what a set with
+// the keys of add would, when sub are among them (an aggregate whose
+// signers are a committee less its absent members, say). It returns nil if
+// a key is nil or not valid, if add is empty, or if the sum is the
+// identity, which FastAggregateVerify rejects.
+func SumKeys(add, sub []*PublicKey) *PublicKey {
+	if len(add) == 0 {
+		return nil
+	}
+	sum := func(keys []*PublicKey) *blst.P1 {
+		points := make([]*blst.P1Affine, len(keys))
+		for i, k := range keys {
+			if k == nil || !k.valid {
+				return nil
+			}
+			points[i] = &k.p
+		}
+		return blst.P1AffinesAdd(points)
+	}
+	total := sum(add)
+	if total == nil {
+		return nil
+	}
+	if len(sub) > 0 {
+		s := sum(sub)
+		if s == nil {
+			return nil
+		}
+		total.SubAssign(s)
+	}
+	out := &PublicKey{p: *total.ToAffine()}
+	if isIdentity(&out.p) {
+		return nil
+	}
+	out.raw = Pubkey(out.p.Compress())
+	out.valid = true
+	return out
+}
