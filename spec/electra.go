@@ -49,8 +49,14 @@ func (s *Spec) GetConsolidationChurnLimit(st *BeaconState) Gwei {
 // (electra beacon-chain.md): the first epoch whose exit churn has room for
 // exitBalance, which it consumes.
 func (s *Spec) ComputeExitEpochAndUpdateChurn(st *BeaconState, exitBalance Gwei) Epoch {
-	earliestExitEpoch := max(st.EarliestExitEpoch, s.ComputeActivationExitEpoch(s.GetCurrentEpoch(st)))
-	perEpochChurn := s.GetActivationExitChurnLimit(st)
+	return s.computeExitEpochAndUpdateChurn(st, exitBalance, s.GetCurrentEpoch(st), s.GetActivationExitChurnLimit(st))
+}
+
+// computeExitEpochAndUpdateChurn is compute_exit_epoch_and_update_churn
+// with the current epoch and get_activation_exit_churn_limit given, so
+// that epoch processing computes the churn limit once for all its exits.
+func (s *Spec) computeExitEpochAndUpdateChurn(st *BeaconState, exitBalance Gwei, currentEpoch Epoch, perEpochChurn Gwei) Epoch {
+	earliestExitEpoch := max(st.EarliestExitEpoch, s.ComputeActivationExitEpoch(currentEpoch))
 	// The churn of an epoch that no exit has used yet is whole.
 	balanceToConsume := st.ExitBalanceToConsume
 	if st.EarliestExitEpoch < earliestExitEpoch {

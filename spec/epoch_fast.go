@@ -454,7 +454,7 @@ func (e *epochContext) initiateValidatorExit(index ValidatorIndex) error {
 	}
 	var exitQueueEpoch Epoch
 	if e.fork >= Electra {
-		exitQueueEpoch = e.computeExitEpochAndUpdateChurn(v.EffectiveBalance)
+		exitQueueEpoch = s.computeExitEpochAndUpdateChurn(st, v.EffectiveBalance, e.currentEpoch, e.exitChurn)
 	} else {
 		q := &e.exitQueue
 		exitQueueEpoch = s.ComputeActivationExitEpoch(e.currentEpoch)
@@ -477,26 +477,6 @@ func (e *epochContext) initiateValidatorExit(index ValidatorIndex) error {
 	}
 	v.WithdrawableEpoch = Epoch(withdrawable)
 	return nil
-}
-
-// computeExitEpochAndUpdateChurn is ComputeExitEpochAndUpdateChurn with the
-// epoch's activation exit churn limit computed once.
-func (e *epochContext) computeExitEpochAndUpdateChurn(exitBalance Gwei) Epoch {
-	st := e.st
-	earliestExitEpoch := max(st.EarliestExitEpoch, e.s.ComputeActivationExitEpoch(e.currentEpoch))
-	perEpochChurn := e.exitChurn
-	balanceToConsume := st.ExitBalanceToConsume
-	if st.EarliestExitEpoch < earliestExitEpoch {
-		balanceToConsume = perEpochChurn
-	}
-	if exitBalance > balanceToConsume {
-		additionalEpochs := (exitBalance-balanceToConsume-1)/perEpochChurn + 1
-		earliestExitEpoch += Epoch(additionalEpochs)
-		balanceToConsume += additionalEpochs * perEpochChurn
-	}
-	st.ExitBalanceToConsume = balanceToConsume - exitBalance
-	st.EarliestExitEpoch = earliestExitEpoch
-	return earliestExitEpoch
 }
 
 // activateQueue is the end of process_registry_updates before electra:
