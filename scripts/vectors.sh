@@ -41,7 +41,8 @@ set -euo pipefail
 DEFAULT_RUNNERS="ssz_static shuffling merkle_proof bls"
 # Runners generated for the minimal preset only, by default: the
 # state-transition runners take about 70-110 s per minimal fork here, but
-# hours per mainnet fork, which a fresh machine cannot afford in CI. Mainnet
+# 11 minutes for mainnet phase0 on an idle machine and more for later forks,
+# which a fresh machine cannot afford in CI for every fork. Mainnet
 # state-transition vectors are used whenever they are in the cache or the
 # tarballs (generate them with QUETZAL_SPEC_PRESETS=mainnet
 # QUETZAL_SPEC_RUNNERS="$DEFAULT_MINIMAL_RUNNERS").
