@@ -152,34 +152,9 @@ func (v *Validator) ValidateBeaconAttestationGossip(fork spec.ForkName, attestat
 	index := data.Index
 	targetEpoch := data.Target.Epoch
 
-	// [IGNORE] The block being voted for has been seen (it may be queued).
-	if _, ok := v.Store.Block(data.BeaconBlockRoot); !ok {
-		return ignoref("block %s being voted for has not been seen", data.BeaconBlockRoot)
-	}
-	// [REJECT] The block being voted for passes validation.
-	if _, ok := v.Store.BlockState(data.BeaconBlockRoot); !ok {
-		return rejectf("block %s being voted for failed validation", data.BeaconBlockRoot)
-	}
-
-	state, err := v.headState()
+	state, err := v.checkSubnetAttestation(fork, data, index, subnetID, nowMs)
 	if err != nil {
 		return err
-	}
-	// [REJECT] The committee index is within the expected range.
-	perSlot := s.GetCommitteeCountPerSlot(state, targetEpoch)
-	if uint64(index) >= perSlot {
-		return rejectf("committee index %d out of range, %d committees per slot", index, perSlot)
-	}
-	// [REJECT] The attestation is for the correct subnet.
-	if want := ComputeSubnetForAttestation(s, perSlot, data.Slot, index); want != subnetID {
-		return rejectf("attestation is for subnet %d, not %d", want, subnetID)
-	}
-	if err := v.checkAttestationTime(fork, data.Slot, nowMs); err != nil {
-		return err
-	}
-	// [REJECT] The attestation's epoch matches its target.
-	if targetEpoch != s.ComputeEpochAtSlot(data.Slot) {
-		return rejectf("attestation epoch %d does not match target epoch %d", s.ComputeEpochAtSlot(data.Slot), targetEpoch)
 	}
 	// [REJECT] The attestation is unaggregated: exactly one bit is set.
 	bits := bitlistBits(attestation.AggregationBits)
@@ -245,34 +220,9 @@ func (v *Validator) ValidateSingleAttestationGossip(fork spec.ForkName, attestat
 	if data.Index != 0 {
 		return rejectf("attestation data index %d is non-zero", data.Index)
 	}
-	// [IGNORE] The block being voted for has been seen (it may be queued).
-	if _, ok := v.Store.Block(data.BeaconBlockRoot); !ok {
-		return ignoref("block %s being voted for has not been seen", data.BeaconBlockRoot)
-	}
-	// [REJECT] The block being voted for passes validation.
-	if _, ok := v.Store.BlockState(data.BeaconBlockRoot); !ok {
-		return rejectf("block %s being voted for failed validation", data.BeaconBlockRoot)
-	}
-
-	state, err := v.headState()
+	state, err := v.checkSubnetAttestation(fork, data, index, subnetID, nowMs)
 	if err != nil {
 		return err
-	}
-	// [REJECT] The committee index is within the expected range.
-	perSlot := s.GetCommitteeCountPerSlot(state, targetEpoch)
-	if uint64(index) >= perSlot {
-		return rejectf("committee index %d out of range, %d committees per slot", index, perSlot)
-	}
-	// [REJECT] The attestation is for the correct subnet.
-	if want := ComputeSubnetForAttestation(s, perSlot, data.Slot, index); want != subnetID {
-		return rejectf("attestation is for subnet %d, not %d", want, subnetID)
-	}
-	if err := v.checkAttestationTime(fork, data.Slot, nowMs); err != nil {
-		return err
-	}
-	// [REJECT] The attestation's epoch matches its target.
-	if targetEpoch != s.ComputeEpochAtSlot(data.Slot) {
-		return rejectf("attestation epoch %d does not match target epoch %d", s.ComputeEpochAtSlot(data.Slot), targetEpoch)
 	}
 	// [REJECT] The attester is a member of the committee.
 	committee, err := s.GetBeaconCommittee(state, data.Slot, index)
@@ -374,4 +324,45 @@ func isAggregator(committeeSize int, slotSignature spec.BLSSignature) bool {
 	modulo := max(1, uint64(committeeSize)/spec.TargetAggregatorsPerCommittee)
 	h := sha256.Sum256(slotSignature[:])
 	return binary.LittleEndian.Uint64(h[:8])%modulo == 0
+}
+
+// checkSubnetAttestation holds the conditions that the beacon_attestation
+// topic puts on an attestation's data in every fork (the phase0 Attestation
+// and electra's SingleAttestation alike): the voted block is known and
+// valid, the committee index and subnet are right, the slot is timely and
+// the epoch matches the target. It returns the head state the remaining
+// conditions are checked against.
+func (v *Validator) checkSubnetAttestation(fork spec.ForkName, data *spec.AttestationData, index spec.CommitteeIndex, subnetID spec.SubnetID, nowMs uint64) (*spec.BeaconState, error) {
+	s := v.Spec
+	targetEpoch := data.Target.Epoch
+	// [IGNORE] The block being voted for has been seen (it may be queued).
+	if _, ok := v.Store.Block(data.BeaconBlockRoot); !ok {
+		return nil, ignoref("block %s being voted for has not been seen", data.BeaconBlockRoot)
+	}
+	// [REJECT] The block being voted for passes validation.
+	if _, ok := v.Store.BlockState(data.BeaconBlockRoot); !ok {
+		return nil, rejectf("block %s being voted for failed validation", data.BeaconBlockRoot)
+	}
+
+	state, err := v.headState()
+	if err != nil {
+		return nil, err
+	}
+	// [REJECT] The committee index is within the expected range.
+	perSlot := s.GetCommitteeCountPerSlot(state, targetEpoch)
+	if uint64(index) >= perSlot {
+		return nil, rejectf("committee index %d out of range, %d committees per slot", index, perSlot)
+	}
+	// [REJECT] The attestation is for the correct subnet.
+	if want := ComputeSubnetForAttestation(s, perSlot, data.Slot, index); want != subnetID {
+		return nil, rejectf("attestation is for subnet %d, not %d", want, subnetID)
+	}
+	if err := v.checkAttestationTime(fork, data.Slot, nowMs); err != nil {
+		return nil, err
+	}
+	// [REJECT] The attestation's epoch matches its target.
+	if targetEpoch != s.ComputeEpochAtSlot(data.Slot) {
+		return nil, rejectf("attestation epoch %d does not match target epoch %d", s.ComputeEpochAtSlot(data.Slot), targetEpoch)
+	}
+	return state, nil
 }
