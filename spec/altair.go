@@ -548,6 +548,7 @@ func (s *Spec) ProcessInactivityUpdates(st *BeaconState) error {
 		return err
 	}
 	inLeak := s.IsInInactivityLeak(st)
+	st.roots.inactivityScores.touchAll()
 	scores := st.InactivityScores
 	for _, index := range s.GetEligibleValidatorIndices(st) {
 		if matchingTarget[index] {

@@ -132,11 +132,12 @@ func (s *Spec) BuildCaches(st *BeaconState) {
 	wg.Wait()
 	c.pubkeys.Store(&pubkeyView{cache: pc, synced: len(st.Validators)})
 	st.caches = c
+	st.resetRootTracking()
 }
 
-// DropCaches removes the caches of st: from then on every helper computes
-// as the spec does, until BuildCaches.
-func (st *BeaconState) DropCaches() { st.caches = nil }
+// DropCaches removes the caches of st, its hash cache too: from then on
+// every helper computes as the spec does, until BuildCaches.
+func (st *BeaconState) DropCaches() { st.caches, st.roots = nil, rootTracking{} }
 
 // clone returns a stateCaches with the same contents, for a copy of the
 // state.

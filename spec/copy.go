@@ -32,6 +32,7 @@ func (st *BeaconState) Copy() *BeaconState {
 	c.PendingConsolidations = slices.Clone(st.PendingConsolidations)
 	c.ProposerLookahead = slices.Clone(st.ProposerLookahead)
 	c.caches = st.caches.clone()
+	c.roots = st.roots.copy()
 	return &c
 }
 

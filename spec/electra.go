@@ -101,6 +101,7 @@ func (s *Spec) ComputeConsolidationEpochAndUpdateChurn(st *BeaconState, consolid
 // the balance above MIN_ACTIVATION_BALANCE goes through the activation churn
 // again.
 func (s *Spec) SwitchToCompoundingValidator(st *BeaconState, index ValidatorIndex) {
+	st.touchValidator(index)
 	st.Validators[index].WithdrawalCredentials[0] = CompoundingWithdrawalPrefix
 	s.QueueExcessActiveBalance(st, index)
 }
@@ -114,6 +115,7 @@ func (s *Spec) QueueExcessActiveBalance(st *BeaconState, index ValidatorIndex) {
 	if balance <= s.MinActivationBalance {
 		return
 	}
+	st.touchBalance(index)
 	st.Balances[index] = s.MinActivationBalance
 	v := &st.Validators[index]
 	// GENESIS_SLOT tells it from a deposit request, which is not applied
@@ -393,6 +395,7 @@ func (t *Transition) ProcessConsolidationRequest(st *BeaconState, r *Consolidati
 	if overflow != 0 {
 		return invalidf("withdrawable epoch of consolidation source %d overflows", sourceIndex)
 	}
+	st.touchValidator(sourceIndex)
 	source.ExitEpoch = exitEpoch
 	source.WithdrawableEpoch = Epoch(withdrawable)
 	st.PendingConsolidations = append(st.PendingConsolidations, PendingConsolidation{SourceIndex: sourceIndex, TargetIndex: targetIndex})
@@ -640,6 +643,7 @@ func (s *Spec) UpgradeToElectra(st *BeaconState) error {
 		}
 		return 0
 	})
+	st.touchRegistry()
 	for _, index := range preActivation {
 		balance := st.Balances[index]
 		st.Balances[index] = 0

@@ -44,6 +44,7 @@ func (s *Spec) ProcessEpochFast(st *BeaconState) error {
 	if fork < Altair || checkAltairLists(st) != nil {
 		return s.ProcessEpoch(st)
 	}
+	st.touchRegistry()
 	e := s.newEpochContext(st, fork)
 	if err := e.justificationAndFinalization(); err != nil {
 		return fmt.Errorf("process_epoch: process_justification_and_finalization: %w", err)

@@ -279,6 +279,7 @@ func (t *Transition) ProcessBLSToExecutionChange(st *BeaconState, signed *Signed
 	var credentials Root
 	credentials[0] = Eth1AddressWithdrawalPrefix
 	copy(credentials[12:], change.ToExecutionAddress[:])
+	st.touchValidator(change.ValidatorIndex)
 	v.WithdrawalCredentials = credentials
 	return nil
 }

@@ -159,6 +159,9 @@ func newBlockFuzzTarget(fork ForkName) (*blockFuzzTarget, error) {
 		}
 		st = post
 	}
+	// The fixed states carry caches, as a node's states do, so that the
+	// cached paths and the cached state root are fuzzed too.
+	s.BuildCaches(st)
 	ft := &blockFuzzTarget{spec: s, fork: fork, producer: p, pre: st, advanced: st.Copy()}
 	t := &Transition{Spec: s, Signatures: SignaturesOff}
 	if err := t.ProcessSlots(ft.advanced, st.Slot+1); err != nil {
@@ -280,10 +283,16 @@ func (ft *blockFuzzTarget) check(t *testing.T, block *BeaconBlock) {
 	engine := blockgenEngine{}
 
 	off := &Transition{Spec: s, Engine: engine, Signatures: SignaturesOff}
+	// The copy's hash cache holds the advanced state, so that its root
+	// is computed from the transition's notes of what it changed.
+	mustStateRoot(t, s, ft.advanced)
 	stOff := ft.advanced.Copy()
 	errOff := off.ProcessBlock(stOff, block)
 	ft.checkUnchanged(t, "ProcessBlock (signatures off)")
 	checkError(t, "ProcessBlock (signatures off)", errOff)
+	if errOff == nil {
+		checkCachedRoot(t, s, stOff)
+	}
 
 	batch := &Transition{Spec: s, Engine: engine, Signatures: SignaturesBatch}
 	errBatch := batch.ProcessBlock(ft.advanced.Copy(), block)
@@ -308,6 +317,7 @@ func (ft *blockFuzzTarget) check(t *testing.T, block *BeaconBlock) {
 			t.Fatalf("ApplyBlock error %v, ProcessBlock on the advanced state %v", err, errOff)
 		}
 		if err == nil {
+			checkCachedRoot(t, s, post)
 			if got, want := mustStateRoot(t, s, post), mustStateRoot(t, s, stOff); got != want {
 				t.Fatalf("ApplyBlock post-state root %s, ProcessBlock on the advanced state %s", got, want)
 			}
@@ -345,6 +355,19 @@ func (ft *blockFuzzTarget) signed(block *BeaconBlock) *SignedBeaconBlock {
 }
 
 // mustStateRoot returns the state root of st or fails t.
+// checkCachedRoot fails t if st's root through its hash cache differs from
+// its root hashed afresh.
+func checkCachedRoot(t testing.TB, s *Spec, st *BeaconState) {
+	t.Helper()
+	want, err := HashTreeRoot(s.Schema(s.StateFork(st)), st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := mustStateRoot(t, s, st); got != want {
+		t.Fatalf("cached state root %s, root %s", got, want)
+	}
+}
+
 func mustStateRoot(t testing.TB, s *Spec, st *BeaconState) Root {
 	t.Helper()
 	root, err := s.StateRoot(st)

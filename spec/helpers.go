@@ -391,11 +391,13 @@ func sortedUnique(indices []ValidatorIndex) []ValidatorIndex {
 
 // IncreaseBalance is increase_balance.
 func IncreaseBalance(st *BeaconState, index ValidatorIndex, delta Gwei) {
+	st.touchBalance(index)
 	st.Balances[index] += delta
 }
 
 // DecreaseBalance is decrease_balance: the balance does not go below zero.
 func DecreaseBalance(st *BeaconState, index ValidatorIndex, delta Gwei) {
+	st.touchBalance(index)
 	st.Balances[index] = saturatingSub(st.Balances[index], delta)
 }
 
@@ -428,6 +430,7 @@ func (s *Spec) InitiateValidatorExit(st *BeaconState, index ValidatorIndex) erro
 			exitQueueEpoch++
 		}
 	}
+	st.touchValidator(index)
 	v.ExitEpoch = exitQueueEpoch
 	withdrawable := uint64(exitQueueEpoch) + uint64(s.MinValidatorWithdrawabilityDelay)
 	if withdrawable < uint64(exitQueueEpoch) {
@@ -446,6 +449,7 @@ func (s *Spec) SlashValidator(st *BeaconState, slashed ValidatorIndex, whistlebl
 		return err
 	}
 	v := &st.Validators[slashed]
+	st.touchValidator(slashed)
 	v.Slashed = true
 	v.WithdrawableEpoch = max(v.WithdrawableEpoch, epoch+Epoch(s.EpochsPerSlashingsVector))
 	st.Slashings[uint64(epoch)%uint64(s.EpochsPerSlashingsVector)] += v.EffectiveBalance

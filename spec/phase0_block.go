@@ -75,6 +75,7 @@ func (t *Transition) ProcessRandao(st *BeaconState, body *BeaconBlockBody) error
 	for i := range mix {
 		mix[i] ^= revealHash[i]
 	}
+	st.touchRandaoMix(uint64(epoch) % uint64(t.EpochsPerHistoricalVector))
 	st.RandaoMixes[uint64(epoch)%uint64(t.EpochsPerHistoricalVector)] = mix
 	return nil
 }

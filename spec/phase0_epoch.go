@@ -146,6 +146,7 @@ func checkBalances(st *BeaconState) error {
 // activations with get_validator_activation_churn_limit, EIP-7514;
 // electra's version is processRegistryUpdatesElectra).
 func (s *Spec) ProcessRegistryUpdates(st *BeaconState) error {
+	st.roots.validators.touchAll()
 	fork := s.StateFork(st)
 	if fork >= Electra {
 		return s.processRegistryUpdatesElectra(st)
@@ -253,6 +254,7 @@ func (s *Spec) ProcessEffectiveBalanceUpdates(st *BeaconState) error {
 	if err := checkBalances(st); err != nil {
 		return err
 	}
+	st.roots.validators.touchAll()
 	fork := s.StateFork(st)
 	increment := s.EffectiveBalanceIncrement
 	hysteresisIncrement := increment / Gwei(s.HysteresisQuotient)
@@ -288,6 +290,7 @@ func (s *Spec) ProcessSlashingsReset(st *BeaconState) error {
 func (s *Spec) ProcessRandaoMixesReset(st *BeaconState) error {
 	currentEpoch := s.GetCurrentEpoch(st)
 	nextEpoch := currentEpoch + 1
+	st.touchRandaoMix(uint64(nextEpoch) % uint64(s.EpochsPerHistoricalVector))
 	st.RandaoMixes[uint64(nextEpoch)%uint64(s.EpochsPerHistoricalVector)] = s.GetRandaoMix(st, currentEpoch)
 	return nil
 }

@@ -95,6 +95,8 @@ type BeaconState struct {
 	// caches are the state's caches of committees, balances and pubkeys
 	// (cache.go); not part of the state's SSZ.
 	caches *stateCaches
+	// roots is the state's place in its hash cache (state_root.go).
+	roots rootTracking
 }
 
 func (st *BeaconState) DefineSSZ(c *ssz.Codec) {

@@ -78,11 +78,6 @@ func (s *Spec) StateFork(st *BeaconState) ForkName {
 	return s.ForkAtSlot(st.Slot)
 }
 
-// StateRoot returns hash_tree_root(state) under st's fork.
-func (s *Spec) StateRoot(st *BeaconState) (Root, error) {
-	return HashTreeRoot(s.Schema(s.StateFork(st)), st)
-}
-
 // StateTransition is state_transition (phase0 beacon-chain.md): process the
 // slots up to the block's slot, check the proposer's signature, process the
 // block and, if validateResult, check the block's state root.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"reflect"
 	"runtime"
+	"slices"
 	"sync"
 	"unsafe"
 
@@ -37,6 +38,20 @@ import (
 type HashCache struct {
 	ctx    any
 	fields []*fieldCache
+	// hints holds the hints of the call in progress (HashTreeRootHinted),
+	// by field position.
+	hints map[int][]int
+}
+
+// Hint tells HashTreeRootHinted which elements of one list or vector field
+// of the top-level container may differ from what the cache holds, that
+// is, from the values of the previous call with the same cache: every
+// other element of that field is taken to be unchanged, without looking
+// at it. Elements beyond the cached length are always hashed. An empty
+// hint says that the field did not change.
+type Hint struct {
+	Field    int   // position of the field in the container, from 0
+	Elements []int // indices of the elements that may have changed; any order, repeats allowed
 }
 
 // HashTreeRootCached returns obj's hash_tree_root, as HashTreeRoot does,
@@ -57,6 +72,27 @@ func HashTreeRootCached(obj Object, ctx any, cache *HashCache) ([32]byte, error)
 		cache.fields = nil
 	}
 	return root, c.err
+}
+
+// HashTreeRootHinted is HashTreeRootCached for a caller that knows what
+// changed: a field named by a hint is compared only at the hinted
+// elements, which saves reading a large list (the validator registry, say)
+// whose few changes the caller tracked. The root is HashTreeRoot's only
+// if the hints are complete, that is, if every element of a hinted field
+// that is not hinted still equals its value at the previous call with
+// this cache; the caller must keep that promise (HashCache never trusts a
+// caller otherwise). Hints for fields the cache does not hold yet, and for
+// elements whose type holds pointers, are ignored.
+func HashTreeRootHinted(obj Object, ctx any, cache *HashCache, hints ...Hint) ([32]byte, error) {
+	if cache == nil || len(hints) == 0 {
+		return HashTreeRootCached(obj, ctx, cache)
+	}
+	cache.hints = make(map[int][]int, len(hints))
+	for _, h := range hints {
+		cache.hints[h.Field] = append(cache.hints[h.Field], h.Elements...)
+	}
+	defer func() { cache.hints = nil }()
+	return HashTreeRootCached(obj, ctx, cache)
 }
 
 type cacheKind uint8
@@ -80,6 +116,10 @@ type fieldCache struct {
 	// prev is the memory of the elements last hashed, for kindElements
 	// fields whose element type holds no pointers.
 	prev []byte
+	// hint, when hinted, lists the only elements that may have changed
+	// since the previous call (HashTreeRootHinted); set for one call.
+	hint   []int
+	hinted bool
 }
 
 // cachedField returns the cache of the field about to be hashed, or nil if
@@ -98,6 +138,7 @@ func (h *hasher) cachedField(key fieldKey) *fieldCache {
 		fc = &fieldCache{key: key}
 		cc.fields[pos] = fc
 	}
+	fc.hint, fc.hinted = cc.hints[pos]
 	return fc
 }
 
@@ -192,7 +233,7 @@ func (t *merkleCache) root(dirty []span, depth int) [32]byte {
 // cacheParallelMin is the number of nodes of a layer to re-hash above
 // which the work is shared between cores. Workers write disjoint nodes,
 // so the result does not depend on scheduling.
-const cacheParallelMin = 8192
+const cacheParallelMin = 1024
 
 // hashSpans sets dst[p] to the hash of src[2p] and src[2p+1] (zero beyond
 // src's end) for every p in spans.
@@ -278,9 +319,11 @@ func hashSpansSeq(dst, src [][32]byte, spans []span, zero [32]byte) {
 	flush()
 }
 
-// packedRootCached is packedRoot for a cached field: data's chunks are
-// compared with the cached leaves and only changed paths are re-hashed.
-func (fc *fieldCache) packedRoot(data []byte, limitBytes uint64, mixIn int) [32]byte {
+// packedRootCached is packedRoot for a cached field of elements of
+// elemSize bytes: data's chunks are compared with the cached leaves (only
+// those of hinted elements, and from the last cached chunk on, if the
+// field is hinted) and only changed paths are re-hashed.
+func (fc *fieldCache) packedRoot(data []byte, elemSize int, limitBytes uint64, mixIn int) [32]byte {
 	n := (len(data) + 31) / 32
 	t := &fc.tree
 	old, dirty := t.resize(n)
@@ -289,20 +332,62 @@ func (fc *fieldCache) packedRoot(data []byte, limitBytes uint64, mixIn int) [32]
 	if n > 0 {
 		leaves = t.layers[0]
 	}
-	// Compare the whole chunks the tree already had, in blocks.
-	const block = 64
 	same := min(old, full)
 	var changed []span
-	for lo := 0; lo < same; lo += block {
-		hi := min(lo+block, same)
-		if bytes.Equal(asBytes(leaves[lo:hi]), data[lo*32:hi*32]) {
-			continue
+	// compare compares the whole chunks [lo, hi) the tree already had, in
+	// blocks, updating the leaves that differ.
+	compare := func(lo, hi int) (changed []span) {
+		const block = 64
+		for ; lo < hi; lo += block {
+			e := min(lo+block, hi)
+			if bytes.Equal(asBytes(leaves[lo:e]), data[lo*32:e*32]) {
+				continue
+			}
+			src := asChunks(data[lo*32 : e*32])
+			for i := lo; i < e; i++ {
+				if leaves[i] != src[i-lo] {
+					leaves[i] = src[i-lo]
+					changed = appendSpan(changed, i, i+1)
+				}
+			}
 		}
-		src := asChunks(data[lo*32 : hi*32])
-		for i := lo; i < hi; i++ {
-			if leaves[i] != src[i-lo] {
-				leaves[i] = src[i-lo]
-				changed = appendSpan(changed, i, i+1)
+		return changed
+	}
+	if fc.hinted && old > 0 {
+		// The last cached chunk may have been partial: compare it and
+		// what follows, and before it only the chunks of hinted elements.
+		tail := min(old-1, same)
+		var chunks []int
+		for _, e := range fc.hint {
+			if ch := e * elemSize / 32; e >= 0 && ch < tail {
+				chunks = append(chunks, ch)
+			}
+		}
+		slices.Sort(chunks)
+		for _, ch := range slices.Compact(chunks) {
+			for _, s := range compare(ch, ch+1) {
+				changed = appendSpan(changed, s.lo, s.hi)
+			}
+		}
+		for _, s := range compare(tail, same) {
+			changed = appendSpan(changed, s.lo, s.hi)
+		}
+	} else {
+		// A large field is compared on several cores, in ranges whose
+		// leaves are disjoint.
+		parts := 1
+		if same >= cacheParallelMin*4 {
+			parts = runtime.GOMAXPROCS(0)
+		}
+		found := make([][]span, parts)
+		var wg sync.WaitGroup
+		for p := range parts {
+			wg.Go(func() { found[p] = compare(same*p/parts, same*(p+1)/parts) })
+		}
+		wg.Wait()
+		for _, part := range found {
+			for _, s := range part {
+				changed = appendSpan(changed, s.lo, s.hi)
 			}
 		}
 	}
@@ -390,7 +475,8 @@ func (c *Codec) elementsRootCached(fc *fieldCache, raw []byte, count, elemSize i
 		if c.err != nil {
 			return [32]byte{}
 		}
-		r := fc.packedRoot(asBytes(roots), limit*32, -1)
+		fc.hinted = false // the roots were all recomputed
+		r := fc.packedRoot(asBytes(roots), 32, limit*32, -1)
 		if mixIn >= 0 {
 			r = MixInLength(r, uint64(mixIn))
 		}
@@ -454,12 +540,34 @@ func (c *Codec) elementsRootCached(fc *fieldCache, raw []byte, count, elemSize i
 		flush()
 		return changed
 	}
-	parts := make([][]span, partsFor(count))
-	c.parallel(count, func(cc *Codec, p, lo, hi int) { parts[p] = scan(cc, lo, hi) })
 	var changed []span
-	for _, part := range parts {
-		for _, s := range part {
-			changed = appendSpan(changed, s.lo, s.hi)
+	if fc.hinted {
+		// Only the hinted elements and the new ones need a look.
+		// Only the hinted elements and the new ones need a look; spans
+		// come in ascending order.
+		idx := slices.Clone(fc.hint)
+		slices.Sort(idx)
+		var found [][]span
+		for _, i := range slices.Compact(idx) {
+			if i >= 0 && i < same {
+				found = append(found, scan(c, i, i+1))
+			}
+		}
+		if count > same {
+			found = append(found, scan(c, same, count))
+		}
+		for _, part := range found {
+			for _, s := range part {
+				changed = appendSpan(changed, s.lo, s.hi)
+			}
+		}
+	} else {
+		parts := make([][]span, partsFor(count))
+		c.parallel(count, func(cc *Codec, p, lo, hi int) { parts[p] = scan(cc, lo, hi) })
+		for _, part := range parts {
+			for _, s := range part {
+				changed = appendSpan(changed, s.lo, s.hi)
+			}
 		}
 	}
 	if c.err != nil {

@@ -319,7 +319,7 @@ func BasicVector[T any](c *Codec, v *[]T, n int) {
 		}
 		g := c.h.nextField()
 		if fc := c.h.cachedField(fieldKey{kindPacked, uint64((n*size + 31) / 32), nil}); fc != nil {
-			c.h.put(fc.packedRoot(asBytes(*v), uint64(n*size), -1), g)
+			c.h.put(fc.packedRoot(asBytes(*v), size, uint64(n*size), -1), g)
 			return
 		}
 		c.h.put(c.h.packedRoot(asBytes(*v), uint64(n*size), -1, g), g)
@@ -372,7 +372,7 @@ func BasicList[T any](c *Codec, v *[]T, limit int) {
 		}
 		g := c.h.nextField()
 		if fc := c.h.cachedField(fieldKey{kindPacked, uint64((limit*size + 31) / 32), nil}); fc != nil {
-			c.h.put(fc.packedRoot(asBytes(*v), uint64(limit*size), len(*v)), g)
+			c.h.put(fc.packedRoot(asBytes(*v), size, uint64(limit*size), len(*v)), g)
 			return
 		}
 		c.h.put(c.h.packedRoot(asBytes(*v), uint64(limit*size), len(*v), g), g)
@@ -500,7 +500,7 @@ func arrays[T any](c *Codec, v *[]T, n int, isList bool) {
 		}
 		if size == 32 {
 			if fc := c.h.cachedField(fieldKey{kindPacked, uint64(n), nil}); fc != nil {
-				c.h.put(fc.packedRoot(asBytes(*v), uint64(n)*32, mix), g)
+				c.h.put(fc.packedRoot(asBytes(*v), 32, uint64(n)*32, mix), g)
 				return
 			}
 		} else if fc := c.h.cachedField(fieldKey{kindElements, uint64(n), t}); fc != nil {

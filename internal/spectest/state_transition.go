@@ -132,14 +132,18 @@ func readObject(c *Case, s *spec.Spec, fork spec.ForkName, name string, obj ssz.
 	return nil
 }
 
-// readState reads the state name of c. A pre-state gets its caches built,
-// as a node keeps them, so that the vectors check the transition's cached
-// paths too.
+// readState reads the state name of c. A pre-state gets its caches built
+// and its root computed with its hash cache, as a node keeps them, so that
+// the vectors check the transition's cached paths too: compareStates then
+// checks the post-state's cached root.
 func readState(c *Case, s *spec.Spec, fork spec.ForkName, name string) (*spec.BeaconState, error) {
 	st := new(spec.BeaconState)
 	err := readObject(c, s, fork, name, st)
 	if err == nil && strings.HasPrefix(name, "pre") {
 		s.BuildCaches(st)
+		if _, err := s.StateRoot(st); err != nil {
+			return nil, fmt.Errorf("%s: root: %w", name, err)
+		}
 	}
 	return st, err
 }
@@ -189,10 +193,23 @@ func compareStates(s *spec.Spec, fork spec.ForkName, got, want *spec.BeaconState
 	if err != nil {
 		return err
 	}
-	if bytes.Equal(gotBytes, wantBytes) {
-		return nil
+	if !bytes.Equal(gotBytes, wantBytes) {
+		return fmt.Errorf("post-state differs: %s", diffFields(reflect.ValueOf(got).Elem(), reflect.ValueOf(want).Elem()))
 	}
-	return fmt.Errorf("post-state differs: %s", diffFields(reflect.ValueOf(got).Elem(), reflect.ValueOf(want).Elem()))
+	// The same state; its root through the hash cache, which relies on the
+	// transition's notes of changed validators, must be the root.
+	gotRoot, err := s.StateRoot(got)
+	if err != nil {
+		return fmt.Errorf("the post-state's root: %w", err)
+	}
+	wantRoot, err := spec.HashTreeRoot(schema, want)
+	if err != nil {
+		return err
+	}
+	if gotRoot != wantRoot {
+		return fmt.Errorf("the post-state's cached root is %s, its root %s", gotRoot, wantRoot)
+	}
+	return nil
 }
 
 // diffFields names the top-level fields of two structs that differ, with
