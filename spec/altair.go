@@ -326,52 +326,84 @@ func (t *Transition) processAttestationAltair(st *BeaconState, a *Attestation) e
 // rewardAttestationParticipation is the end of process_attestation (altair,
 // unchanged through electra): set the attestation's flags on its attesters
 // (in participation, the state's list of the target epoch) and reward the
-// proposer for each flag that was not set yet. The base reward per
-// increment is computed once, not once per attester and flag.
+// proposer for each flag that was not set yet.
 func (s *Spec) rewardAttestationParticipation(st *BeaconState, participation []ParticipationFlags, attesters []ValidatorIndex, flagIndices []int) error {
-	perIncrement := s.GetBaseRewardPerIncrement(st)
-	increments := s.cachedIncrements(st)
-	var proposerRewardNumerator uint64
-	// The flags to set, as a mask, and for each set of flags an attester
-	// may lack, the sum of their weights: an attester's reward is its base
-	// reward times the weights of the flags it gains, one multiplication.
-	var mask ParticipationFlags
+	r := s.newParticipationReward(st, participation, flagIndices)
+	var numerator uint64
+	for _, index := range attesters {
+		n, err := r.add(index)
+		if err != nil {
+			return err
+		}
+		numerator += n
+	}
+	return r.pay(numerator)
+}
+
+// participationReward sets one attestation's participation flags, attester
+// by attester, and sums the proposer's reward for them. The base reward
+// per increment is computed once, not once per attester and flag, and an
+// attester's reward is its base reward times the weights of the flags it
+// gains, one multiplication. Attesters of disjoint sets may be added from
+// several goroutines: each writes only its own flags.
+type participationReward struct {
+	s             *Spec
+	st            *BeaconState
+	participation []ParticipationFlags
+	increments    []uint16
+	perIncrement  Gwei
+	// mask holds the flags to set, and gainWeight, for each set of flags
+	// an attester may lack, the sum of their weights.
+	mask       ParticipationFlags
+	gainWeight [8]uint64
+}
+
+func (s *Spec) newParticipationReward(st *BeaconState, participation []ParticipationFlags, flagIndices []int) *participationReward {
+	r := &participationReward{s: s, st: st, participation: participation,
+		increments: s.cachedIncrements(st), perIncrement: s.GetBaseRewardPerIncrement(st)}
 	for flagIndex := range participationFlagWeights() {
 		if slices.Contains(flagIndices, flagIndex) {
-			mask = AddFlag(mask, flagIndex)
+			r.mask = AddFlag(r.mask, flagIndex)
 		}
 	}
-	var gainWeight [8]uint64
-	for gained := range gainWeight {
+	for gained := range r.gainWeight {
 		for flagIndex, weight := range participationFlagWeights() {
 			if HasFlag(ParticipationFlags(gained), flagIndex) {
-				gainWeight[gained] += weight
+				r.gainWeight[gained] += weight
 			}
 		}
 	}
-	for _, index := range attesters {
-		if uint64(index) >= uint64(len(participation)) || uint64(index) >= uint64(len(st.Validators)) {
-			return invalidf("attesting index %d out of range (%d participation flags)", index, len(participation))
-		}
-		gained := mask &^ participation[index]
-		if gained == 0 {
-			continue
-		}
-		participation[index] |= gained
-		var baseReward Gwei
-		if uint64(index) < uint64(len(increments)) && increments[index] != noIncrements {
-			baseReward = Gwei(increments[index]) * perIncrement
-		} else {
-			baseReward = s.baseReward(st, index, perIncrement)
-		}
-		proposerRewardNumerator += uint64(baseReward) * gainWeight[gained&7]
+	return r
+}
+
+// add sets the flags of attester index and returns the numerator of the
+// proposer's reward for them.
+func (r *participationReward) add(index ValidatorIndex) (uint64, error) {
+	if uint64(index) >= uint64(len(r.participation)) || uint64(index) >= uint64(len(r.st.Validators)) {
+		return 0, invalidf("attesting index %d out of range (%d participation flags)", index, len(r.participation))
 	}
+	gained := r.mask &^ r.participation[index]
+	if gained == 0 {
+		return 0, nil
+	}
+	r.participation[index] |= gained
+	var baseReward Gwei
+	if uint64(index) < uint64(len(r.increments)) && r.increments[index] != noIncrements {
+		baseReward = Gwei(r.increments[index]) * r.perIncrement
+	} else {
+		baseReward = r.s.baseReward(r.st, index, r.perIncrement)
+	}
+	return uint64(baseReward) * r.gainWeight[gained&7], nil
+}
+
+// pay increases the proposer's balance by the reward of numerator.
+func (r *participationReward) pay(numerator uint64) error {
 	proposerRewardDenominator := (WeightDenominator - ProposerWeight) * WeightDenominator / ProposerWeight
-	proposer, err := s.GetBeaconProposerIndex(st)
+	proposer, err := r.s.GetBeaconProposerIndex(r.st)
 	if err != nil {
 		return err
 	}
-	IncreaseBalance(st, proposer, Gwei(proposerRewardNumerator/proposerRewardDenominator))
+	IncreaseBalance(r.st, proposer, Gwei(numerator/proposerRewardDenominator))
 	return nil
 }
 
@@ -490,11 +522,19 @@ func (t *Transition) ProcessSyncAggregate(st *BeaconState, agg *SyncAggregate) e
 
 // syncCommitteeIndices returns the validator index of each committee
 // pubkey: the first validator with that pubkey, as the spec's
-// all_pubkeys.index(pubkey). With the state's caches it looks each pubkey
-// up in the pubkey index; without, it scans the registry once.
+// all_pubkeys.index(pubkey). With the state's caches it takes them from the
+// cached sync committee, or looks each pubkey up in the pubkey index;
+// without, it scans the registry once. Callers must not change the result.
 func syncCommitteeIndices(st *BeaconState, committee []BLSPubkey) ([]ValidatorIndex, error) {
 	if uint64(len(st.Balances)) < uint64(len(st.Validators)) {
 		return nil, invalidf("%d balances for %d validators", len(st.Balances), len(st.Validators))
+	}
+	if st.caches != nil {
+		// A validator's index never changes, nor does the first validator
+		// with a pubkey: the registry only grows, by new pubkeys.
+		if c := st.caches.syncCommittee; c != nil && slices.Equal(c.pubkeys, committee) {
+			return c.indices, nil
+		}
 	}
 	if pubkeysOf(st) != nil {
 		out := make([]ValidatorIndex, len(committee))

@@ -67,6 +67,12 @@ type BeaconBlockBody struct {
 }
 
 func (b *BeaconBlockBody) DefineSSZ(c *ssz.Codec) {
+	b.define(c, func() { ssz.Container(c, &b.ExecutionPayload) })
+}
+
+// define defines the body's fields, with the execution payload's defined
+// by payload.
+func (b *BeaconBlockBody) define(c *ssz.Codec, payload func()) {
 	s := schemaOf(c)
 	maxAttesterSlashings, maxAttestations := s.MaxAttesterSlashings, s.MaxAttestations
 	if s.Fork >= Electra {
@@ -84,7 +90,7 @@ func (b *BeaconBlockBody) DefineSSZ(c *ssz.Codec) {
 		ssz.Container(c, &b.SyncAggregate)
 	}
 	if s.Fork >= Bellatrix {
-		ssz.Container(c, &b.ExecutionPayload)
+		payload()
 	}
 	if s.Fork >= Capella {
 		ssz.List(c, &b.BLSToExecutionChanges, int(s.MaxBLSToExecutionChanges))
@@ -95,6 +101,19 @@ func (b *BeaconBlockBody) DefineSSZ(c *ssz.Codec) {
 	if s.Fork >= Electra {
 		ssz.Container(c, &b.ExecutionRequests)
 	}
+}
+
+// blindedBody is a block body with its execution payload replaced by the
+// payload's header (the body of a blinded block, as the builder API calls
+// it): it has the body's hash_tree_root, since a header's root is its
+// payload's, and the header's lists are already hashed.
+type blindedBody struct {
+	body   *BeaconBlockBody
+	header *ExecutionPayloadHeader
+}
+
+func (b blindedBody) DefineSSZ(c *ssz.Codec) {
+	b.body.define(c, func() { ssz.Container(c, b.header) })
 }
 
 // BeaconBlock is a block (phase0; its body changes in every fork).

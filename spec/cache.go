@@ -87,8 +87,17 @@ type stateCaches struct {
 	// thousands of them, at random places of the registry, and this array
 	// is a fiftieth of its size. Validators added since are not in it.
 	increments []uint16
+	// syncCommittee holds the validator indices of the current sync
+	// committee's members (altair on); nil if not cached.
+	syncCommittee *syncCommitteeCache
 
 	pubkeys atomic.Pointer[pubkeyView]
+}
+
+// syncCommitteeCache is the index of each pubkey of a sync committee.
+type syncCommitteeCache struct {
+	pubkeys []BLSPubkey
+	indices []ValidatorIndex
 }
 
 // epochCache holds what the committees of one epoch are made of.
@@ -132,6 +141,7 @@ func (s *Spec) BuildCaches(st *BeaconState) {
 	wg.Wait()
 	c.pubkeys.Store(&pubkeyView{cache: pc, synced: len(st.Validators)})
 	st.caches = c
+	cacheSyncCommittee(st)
 	st.resetRootTracking()
 }
 
@@ -146,7 +156,8 @@ func (c *stateCaches) clone() *stateCaches {
 		return nil
 	}
 	out := &stateCaches{spec: c.spec, epoch: c.epoch, fork: c.fork, epochs: c.epochs,
-		totalActiveBalance: c.totalActiveBalance, proposers: c.proposers, increments: c.increments}
+		totalActiveBalance: c.totalActiveBalance, proposers: c.proposers, increments: c.increments,
+		syncCommittee: c.syncCommittee}
 	out.pubkeys.Store(c.pubkeys.Load())
 	return out
 }
@@ -172,11 +183,30 @@ func (s *Spec) rotateCaches(st *BeaconState) {
 		nc := s.buildEpochCaches(st, nil)
 		nc.pubkeys.Store(c.pubkeys.Load())
 		st.caches = nc
+		cacheSyncCommittee(st)
 		return
 	}
 	nc := s.buildEpochCaches(st, &[2]*epochCache{c.epochs[1], c.epochs[2]})
 	nc.pubkeys.Store(c.pubkeys.Load())
 	st.caches = nc
+	cacheSyncCommittee(st)
+}
+
+// cacheSyncCommittee caches the indices of the current sync committee's
+// members, which a block's sync aggregate pays; the committee changes
+// only at a sync committee period's first epoch, in process_epoch.
+func cacheSyncCommittee(st *BeaconState) {
+	pubkeys := st.CurrentSyncCommittee.Pubkeys
+	if c := st.caches.syncCommittee; c != nil && slices.Equal(c.pubkeys, pubkeys) {
+		return
+	}
+	st.caches.syncCommittee = nil
+	if len(pubkeys) == 0 {
+		return // before altair
+	}
+	if indices, err := syncCommitteeIndices(st, pubkeys); err == nil {
+		st.caches.syncCommittee = &syncCommitteeCache{pubkeys: slices.Clone(pubkeys), indices: indices}
+	}
 }
 
 // buildEpochCaches computes the epoch caches of st, reusing reuse's

@@ -682,3 +682,35 @@ func TestPubkeyCacheConcurrent(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// The cached indices of the sync committee's members are those the spec
+// finds, and a committee other than the cached one is looked up afresh.
+func TestSyncCommitteeIndicesCached(t *testing.T) {
+	s := Minimal()
+	st := cacheTestState(s, Fulu, 5, 300)
+	committee := func(seed int) []BLSPubkey {
+		out := make([]BLSPubkey, s.SyncCommitteeSize)
+		for i := range out {
+			out[i] = st.Validators[(i*37+seed*11)%len(st.Validators)].Pubkey // with repeats
+		}
+		return out
+	}
+	st.CurrentSyncCommittee.Pubkeys = committee(1)
+	s.BuildCaches(st)
+	if st.caches.syncCommittee == nil {
+		t.Fatal("the sync committee is not cached")
+	}
+	for round, pubkeys := range [][]BLSPubkey{st.CurrentSyncCommittee.Pubkeys, committee(2)} {
+		got, err := syncCommitteeIndices(st, pubkeys)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := syncCommitteeIndices(withoutCaches(st), pubkeys)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(got, want) {
+			t.Fatalf("round %d: indices %v, want %v", round, got[:4], want[:4])
+		}
+	}
+}

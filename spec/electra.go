@@ -2,7 +2,9 @@ package spec
 
 import (
 	"math/bits"
+	"runtime"
 	"slices"
+	"sync"
 
 	"github.com/quetzal-eth/quetzal/spec/bls"
 )
@@ -473,35 +475,51 @@ func (t *Transition) ProcessWithdrawalRequest(st *BeaconState, r *WithdrawalRequ
 // committee bits (data.index is zero), and its aggregation bits are those of
 // the committees, one after the other, each with at least one attester.
 func (t *Transition) processAttestationElectra(st *BeaconState, a *Attestation) error {
+	_, err := t.processAttestationsElectra(st, []Attestation{*a})
+	return err
+}
+
+// checkedAttestation is an attestation that passed the checks of
+// process_attestation, with its committees and the participation flags it
+// sets.
+type checkedAttestation struct {
+	a          *Attestation
+	committees [][]ValidatorIndex
+	reward     *participationReward
+}
+
+// checkAttestationElectra makes the checks of electra's process_attestation.
+func (t *Transition) checkAttestationElectra(st *BeaconState, a *Attestation) (*checkedAttestation, error) {
 	data := &a.Data
 	currentEpoch, previousEpoch := t.GetCurrentEpoch(st), t.GetPreviousEpoch(st)
 	if data.Target.Epoch != previousEpoch && data.Target.Epoch != currentEpoch {
-		return invalidf("attestation target epoch %d is neither the previous (%d) nor the current (%d) epoch", data.Target.Epoch, previousEpoch, currentEpoch)
+		return nil, invalidf("attestation target epoch %d is neither the previous (%d) nor the current (%d) epoch", data.Target.Epoch, previousEpoch, currentEpoch)
 	}
 	if slotEpoch := t.ComputeEpochAtSlot(data.Slot); data.Target.Epoch != slotEpoch {
-		return invalidf("attestation target epoch %d, slot %d is in epoch %d", data.Target.Epoch, data.Slot, slotEpoch)
+		return nil, invalidf("attestation target epoch %d, slot %d is in epoch %d", data.Target.Epoch, data.Slot, slotEpoch)
 	}
 	// data.slot + MIN_ATTESTATION_INCLUSION_DELAY <= state.slot, without
 	// overflowing.
 	if st.Slot < t.MinAttestationInclusionDelay || data.Slot > st.Slot-t.MinAttestationInclusionDelay {
-		return invalidf("attestation of slot %d included too early at slot %d", data.Slot, st.Slot)
+		return nil, invalidf("attestation of slot %d included too early at slot %d", data.Slot, st.Slot)
 	}
 	if data.Index != 0 {
-		return invalidf("attestation data index %d, want 0", data.Index)
+		return nil, invalidf("attestation data index %d, want 0", data.Index)
 	}
 
 	committeeCount := t.GetCommitteeCountPerSlot(st, data.Target.Epoch)
+	var committees [][]ValidatorIndex
 	offset := 0
 	for _, ci := range GetCommitteeIndices(a.CommitteeBits) {
 		if uint64(ci) >= committeeCount {
-			return invalidf("committee index %d, slot %d has %d committees", ci, data.Slot, committeeCount)
+			return nil, invalidf("committee index %d, slot %d has %d committees", ci, data.Slot, committeeCount)
 		}
 		committee, err := t.GetBeaconCommittee(st, data.Slot, ci)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if offset+len(committee) > a.AggregationBits.Len() {
-			return invalidf("aggregation bits length %d too short for committee %d", a.AggregationBits.Len(), ci)
+			return nil, invalidf("aggregation bits length %d too short for committee %d", a.AggregationBits.Len(), ci)
 		}
 		attesters := 0
 		for j := offset; j < offset+len(committee); j++ {
@@ -511,39 +529,158 @@ func (t *Transition) processAttestationElectra(st *BeaconState, a *Attestation) 
 			}
 		}
 		if attesters == 0 {
-			return invalidf("no attester of committee %d", ci)
+			return nil, invalidf("no attester of committee %d", ci)
 		}
+		committees = append(committees, committee)
 		offset += len(committee)
 	}
 	if a.AggregationBits.Len() != offset {
-		return invalidf("aggregation bits length %d, committees have %d members", a.AggregationBits.Len(), offset)
+		return nil, invalidf("aggregation bits length %d, committees have %d members", a.AggregationBits.Len(), offset)
+	}
+	if len(committees) == 0 {
+		// is_valid_indexed_attestation rejects an empty set of attesters.
+		return nil, invalidf("attestation names no committee, so no attester")
 	}
 
 	flagIndices, err := t.GetAttestationParticipationFlagIndices(st, data, st.Slot-data.Slot)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	indexed, err := t.GetIndexedAttestation(st, a)
-	if err != nil {
-		return err
-	}
-	// The attesting indices are sorted, unique, in range and not empty
-	// (each committee has an attester), so is_valid_indexed_attestation
-	// comes down to the signature, which the caches can check faster.
+	// The indexed attestation's indices are sorted, unique, in range and
+	// not empty (there is a committee, and each has an attester), so
+	// is_valid_indexed_attestation comes down to the signature, which the
+	// caches check faster; without them, or without signature checks, the
+	// indexed attestation (whose sorting costs more than the rest of the
+	// attestation) is not needed.
 	if done, err := t.verifyAttestationByCommittees(st, a); err != nil {
-		return err
-	} else if !done {
+		return nil, err
+	} else if !done && t.Signatures != SignaturesOff {
+		indexed, err := t.GetIndexedAttestation(st, a)
+		if err != nil {
+			return nil, err
+		}
 		if err := t.IsValidIndexedAttestation(st, indexed); err != nil {
-			return err
+			return nil, err
 		}
 	}
-
 	participation := st.PreviousEpochParticipation
 	if data.Target.Epoch == currentEpoch {
 		participation = st.CurrentEpochParticipation
 	}
-	return t.rewardAttestationParticipation(st, participation, indexed.AttestingIndices, flagIndices)
+	return &checkedAttestation{a: a, committees: committees, reward: t.newParticipationReward(st, participation, flagIndices)}, nil
 }
+
+// processAttestationsElectra is process_operations' loop of
+// process_attestation over the attestations of a block (electra), and
+// returns the position of the attestation that failed, if one did.
+//
+// A mainnet attestation names tens of thousands of attesters, spread over
+// the registry, and a block has eight: processed one by one, each would
+// read and write the participation flags and effective balances of the
+// whole registry again. So the attestations are all checked first, as
+// process_attestation checks them (nothing an attestation changes, flags
+// and the proposer's balance, is read by the checks of the next); then the
+// attesters of each are put in a bitmap of the registry, and one walk over
+// the registry sets their flags. Within the walk each validator meets the
+// attestations in block order, so its flags, and the reward each
+// attestation earns the proposer for them, are those of the spec's order;
+// the proposer is then paid attestation by attestation.
+func (t *Transition) processAttestationsElectra(st *BeaconState, attestations []Attestation) (int, error) {
+	checked := make([]*checkedAttestation, len(attestations))
+	for i := range attestations {
+		c, err := t.checkAttestationElectra(st, &attestations[i])
+		if err != nil {
+			return i, err
+		}
+		checked[i] = c
+	}
+	// The attesters of each attestation, get_attesting_indices' set, on
+	// every core, each taking its share of the attestations.
+	n := len(st.Validators)
+	words := (n + 63) / 64
+	parts := 1
+	if words >= parallelSetWords {
+		parts = runtime.GOMAXPROCS(0)
+	}
+	sets := make([]indexSet, len(checked))
+	setErrs := make([]error, len(checked))
+	var wg sync.WaitGroup
+	for p := range parts {
+		wg.Go(func() {
+			for k := p; k < len(checked); k += parts {
+				sets[k], setErrs[k] = checked[k].attesters(n)
+			}
+		})
+	}
+	wg.Wait()
+	for k, err := range setErrs {
+		if err != nil {
+			return k, err
+		}
+	}
+	// One walk over the registry, on every core, each taking a range of
+	// it: different ranges set different flags, and the numerators add up.
+	numerators := make([][]uint64, parts)
+	failed := make([]int, parts)
+	errs := make([]error, parts)
+	for p := range parts {
+		numerators[p] = make([]uint64, len(checked))
+		wg.Go(func() {
+			for w := words * p / parts; w < words*(p+1)/parts; w++ {
+				for k, c := range checked {
+					for word := sets[k][w]; word != 0; word &= word - 1 {
+						num, err := c.reward.add(ValidatorIndex(w*64 + bits.TrailingZeros64(word)))
+						if err != nil {
+							failed[p], errs[p] = k, err
+							return
+						}
+						numerators[p][k] += num
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
+	for p := range parts {
+		if errs[p] != nil {
+			return failed[p], errs[p]
+		}
+	}
+	for k, c := range checked {
+		var numerator uint64
+		for p := range parts {
+			numerator += numerators[p][k]
+		}
+		if err := c.reward.pay(numerator); err != nil {
+			return k, err
+		}
+	}
+	return 0, nil
+}
+
+// attesters returns the set of the attestation's attesters, validators
+// below n.
+func (c *checkedAttestation) attesters(n int) (indexSet, error) {
+	set := newIndexSet(n)
+	offset := 0
+	for _, committee := range c.committees {
+		for i, index := range committee {
+			if uint64(index) >= uint64(n) {
+				return nil, invalidf("attesting index %d out of range", index)
+			}
+			if j := offset + i; c.a.AggregationBits[j/8]>>(j%8)&1 == 1 {
+				set.add(index)
+			}
+		}
+		offset += len(committee)
+	}
+	return set, nil
+}
+
+// parallelSetWords is the size of the registry (in words of 64
+// validators) from which attestation flags are set on several cores:
+// 64K validators.
+var parallelSetWords = 1024 // a variable for tests
 
 // --- Epoch processing ---
 

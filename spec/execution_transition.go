@@ -191,10 +191,12 @@ func (s *Spec) maxBlobsPerBlock(st *BeaconState, fork ForkName) uint64 {
 // A payload the engine rejects is an error wrapping ErrExecutionInvalid;
 // an engine that fails to answer is an error that does not wrap ErrInvalid.
 func (t *Transition) ProcessExecutionPayload(st *BeaconState, body *BeaconBlockBody) error {
-	return opError("process_execution_payload", -1, t.processExecutionPayload(st, body))
+	return opError("process_execution_payload", -1, t.processExecutionPayload(st, body, nil))
 }
 
-func (t *Transition) processExecutionPayload(st *BeaconState, body *BeaconBlockBody) error {
+// processExecutionPayload is process_execution_payload, with the payload's
+// header if it was already computed.
+func (t *Transition) processExecutionPayload(st *BeaconState, body *BeaconBlockBody, header *ExecutionPayloadHeader) error {
 	fork := t.StateFork(st)
 	payload := &body.ExecutionPayload
 
@@ -242,11 +244,14 @@ func (t *Transition) processExecutionPayload(st *BeaconState, body *BeaconBlockB
 		return fmt.Errorf("%w: payload %s", ErrExecutionInvalid, payload.BlockHash)
 	}
 
-	header, err := t.ExecutionPayloadToHeader(fork, payload)
-	if err != nil {
-		return err
+	if header == nil {
+		h, err := t.ExecutionPayloadToHeader(fork, payload)
+		if err != nil {
+			return err
+		}
+		header = &h
 	}
-	st.LatestExecutionPayloadHeader = header
+	st.LatestExecutionPayloadHeader = *header
 	return nil
 }
 

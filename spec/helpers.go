@@ -356,6 +356,14 @@ func (s *Spec) GetAttestingIndices(st *BeaconState, a *Attestation) ([]Validator
 	return sortedUnique(out), nil
 }
 
+// indexSet is a set of validator indices below a bound, as a bitmap.
+type indexSet []uint64
+
+func newIndexSet(bound int) indexSet { return make(indexSet, (bound+63)/64) }
+
+// add adds index, which must be below the set's bound.
+func (s indexSet) add(index ValidatorIndex) { s[index/64] |= 1 << (index % 64) }
+
 // sortedUnique sorts indices and removes repeats, in place. An
 // attestation's indices (tens of thousands on mainnet since electra) are
 // spread over a range not much wider than their count, so they are put in

@@ -4,6 +4,8 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"slices"
+
+	"github.com/quetzal-eth/quetzal/ssz"
 )
 
 // Block processing of phase0 beacon-chain.md, with the changes later forks
@@ -11,6 +13,13 @@ import (
 
 // ProcessBlockHeader is process_block_header.
 func (t *Transition) ProcessBlockHeader(st *BeaconState, block *BeaconBlock) error {
+	return t.processBlockHeader(st, block, nil)
+}
+
+// processBlockHeader is ProcessBlockHeader, hashing the body with its
+// payload's header in the payload's place if one is given (see
+// blindedBody).
+func (t *Transition) processBlockHeader(st *BeaconState, block *BeaconBlock, payloadHeader *ExecutionPayloadHeader) error {
 	if block.Slot != st.Slot {
 		return invalidf("block slot %d, state slot %d", block.Slot, st.Slot)
 	}
@@ -31,7 +40,11 @@ func (t *Transition) ProcessBlockHeader(st *BeaconState, block *BeaconBlock) err
 	if block.ParentRoot != parentRoot {
 		return invalidf("block parent root %s, latest block header root %s", block.ParentRoot, parentRoot)
 	}
-	bodyRoot, err := HashTreeRoot(t.Schema(t.StateFork(st)), &block.Body)
+	var body ssz.Object = &block.Body
+	if payloadHeader != nil {
+		body = blindedBody{&block.Body, payloadHeader}
+	}
+	bodyRoot, err := HashTreeRoot(t.Schema(t.StateFork(st)), body)
 	if err != nil {
 		return err
 	}

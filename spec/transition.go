@@ -282,7 +282,19 @@ func (t *Transition) ProcessBlock(st *BeaconState, block *BeaconBlock) error {
 // mode added to the batch, not verified.
 func (t *Transition) processBlock(st *BeaconState, block *BeaconBlock) error {
 	fork := t.StateFork(st)
-	if err := t.ProcessBlockHeader(st, block); err != nil {
+	// The payload's header, with the roots of its transactions and
+	// withdrawals, is computed once: process_block_header hashes the body,
+	// which has the root of the body with the header in the payload's
+	// place, and process_execution_payload keeps the header in the state.
+	var payloadHeader *ExecutionPayloadHeader
+	if fork >= Bellatrix {
+		h, err := t.ExecutionPayloadToHeader(fork, &block.Body.ExecutionPayload)
+		if err != nil {
+			return opError("process_block_header", -1, err)
+		}
+		payloadHeader = &h
+	}
+	if err := t.processBlockHeader(st, block, payloadHeader); err != nil {
 		return err
 	}
 	switch {
@@ -290,12 +302,12 @@ func (t *Transition) processBlock(st *BeaconState, block *BeaconBlock) error {
 		if err := t.ProcessWithdrawals(st, &block.Body.ExecutionPayload); err != nil {
 			return err
 		}
-		if err := t.ProcessExecutionPayload(st, &block.Body); err != nil {
+		if err := opError("process_execution_payload", -1, t.processExecutionPayload(st, &block.Body, payloadHeader)); err != nil {
 			return err
 		}
 	case fork == Bellatrix:
 		if t.IsExecutionEnabled(st, &block.Body) {
-			if err := t.ProcessExecutionPayload(st, &block.Body); err != nil {
+			if err := opError("process_execution_payload", -1, t.processExecutionPayload(st, &block.Body, payloadHeader)); err != nil {
 				return err
 			}
 		}
@@ -334,9 +346,16 @@ func (t *Transition) ProcessOperations(st *BeaconState, body *BeaconBlockBody) e
 			return err
 		}
 	}
-	for i := range body.Attestations {
-		if err := opError("process_attestation", i, t.ProcessAttestation(st, &body.Attestations[i])); err != nil {
-			return err
+	if fork >= Electra {
+		// All at once, with the result of one at a time (see there).
+		if i, err := t.processAttestationsElectra(st, body.Attestations); err != nil {
+			return opError("process_attestation", i, err)
+		}
+	} else {
+		for i := range body.Attestations {
+			if err := opError("process_attestation", i, t.ProcessAttestation(st, &body.Attestations[i])); err != nil {
+				return err
+			}
 		}
 	}
 	for i := range body.Deposits {

@@ -338,8 +338,10 @@ func (c *Codec) dynamicBytes() []byte {
 
 // partsFor returns how many contiguous ranges parallel splits count
 // elements into: one per core, or a single range below parallelThreshold.
-func partsFor(count int) int {
-	if count < parallelThreshold {
+func partsFor(count int) int { return partsAbove(count, parallelThreshold) }
+
+func partsAbove(count, threshold int) int {
+	if count < threshold {
 		return 1
 	}
 	return max(1, min(runtime.GOMAXPROCS(0), count))
@@ -352,7 +354,12 @@ func partsFor(count int) int {
 // of the ranges' errors the first in range order is kept: the one a serial
 // walk would have met.
 func (c *Codec) parallel(count int, work func(cc *Codec, part, lo, hi int)) {
-	parts := partsFor(count)
+	c.parallelAbove(count, parallelThreshold, work)
+}
+
+// parallelAbove is parallel with threshold in place of parallelThreshold.
+func (c *Codec) parallelAbove(count, threshold int, work func(cc *Codec, part, lo, hi int)) {
+	parts := partsAbove(count, threshold)
 	if parts == 1 {
 		work(c, 0, 0, count)
 		return

@@ -764,6 +764,11 @@ func (c *Codec) decodeElements(b []byte, n int, isList bool, elemFixed int, elem
 // work is scheduled.
 const parallelThreshold = 2048
 
+// dynamicParallelThreshold is parallelThreshold for elements that are not
+// static containers (the transactions of a payload, say), each of which
+// costs many hashes.
+const dynamicParallelThreshold = 64
+
 // hashElements fills roots[i] with element i's root. eg is the element's
 // generalized index when a proof is being built.
 func (c *Codec) hashElements(roots [][32]byte, count int, limit uint64, isList bool, g uint64, root func(cc *Codec, i int, eg uint64) [32]byte) {
@@ -782,7 +787,7 @@ func (c *Codec) hashElements(roots [][32]byte, count int, limit uint64, isList b
 		}
 		return
 	}
-	c.parallel(count, func(cc *Codec, _, lo, hi int) {
+	c.parallelAbove(count, dynamicParallelThreshold, func(cc *Codec, _, lo, hi int) {
 		for i := lo; i < hi && cc.err == nil; i++ {
 			roots[i] = root(cc, i, 0)
 		}
