@@ -182,6 +182,28 @@ func benchProcessBlock(b *testing.B, mode SignatureMode) {
 // changes) verified in one batch.
 func BenchmarkProcessBlockBatch(b *testing.B) { benchProcessBlock(b, SignaturesBatch) }
 
+// BenchmarkProcessBlockBatchColdSums is BenchmarkProcessBlockBatch with
+// caches rebuilt before each block, so that the block also computes the
+// pubkey sums of the committees its attestations name (PrepareCommitteeKeys
+// lets a node compute them before the block).
+func BenchmarkProcessBlockBatchColdSums(b *testing.B) {
+	fb := benchFullBlock(b)
+	s := benchSpec()
+	t := &Transition{Spec: s, Engine: benchEngine{}, Signatures: SignaturesBatch}
+	skipUnimplemented(b, t.ProcessBlock(fb.pre.Copy(), fb.block))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		cp := fb.pre.Copy()
+		s.BuildCaches(cp)
+		runtime.GC()
+		b.StartTimer()
+		if err := t.ProcessBlock(cp, fb.block); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // BenchmarkProcessBlockNoSignatures processes the full block without
 // checking its signatures.
 func BenchmarkProcessBlockNoSignatures(b *testing.B) { benchProcessBlock(b, SignaturesOff) }
@@ -405,6 +427,30 @@ func TestFullBlock(t *testing.T) {
 		}
 		if used == 0 {
 			t.Fatal("the committee sums were not used")
+		}
+
+		// PrepareCommitteeKeys sums every committee of a slot ahead of
+		// the block, which then finds them.
+		prepared := keyed.pre.Copy()
+		s.BuildCaches(prepared) // no sums yet
+		slot := block.Body.Attestations[0].Data.Slot
+		e := s.shufflingOf(prepared, s.ComputeEpochAtSlot(slot))
+		first := (uint64(slot) % uint64(s.SlotsPerEpoch)) * e.committeesPerSlot
+		if e.sums[first].Load() != nil {
+			t.Fatal("the rebuilt caches kept the committee sums")
+		}
+		s.PrepareCommitteeKeys(prepared, slot)
+		for k := first; k < first+e.committeesPerSlot; k++ {
+			if c := e.sums[k].Load(); c == nil || c.key == nil {
+				t.Fatalf("committee %d of slot %d not summed", k-first, slot)
+			}
+		}
+		tr := &Transition{Spec: s, Engine: benchEngine{}, Signatures: SignaturesBatch}
+		if err := tr.ProcessBlock(prepared, block); err != nil {
+			t.Fatal(err)
+		}
+		if root, err := s.StateRoot(prepared); err != nil || root != wantRoot {
+			t.Fatalf("post-state root %s (%v) after PrepareCommitteeKeys, want %s", root, err, wantRoot)
 		}
 	})
 	t.Run("bad signature", func(t *testing.T) {

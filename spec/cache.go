@@ -421,6 +421,48 @@ func (e *epochCache) committeeKey(s *Spec, st *BeaconState, slot Slot, index Com
 	return c.key
 }
 
+// PrepareCommitteeKeys computes, on every core, the sums of the pubkeys of
+// the committees at slot that are not cached yet (see committeeKey), which
+// the first block with attestations of that slot would otherwise compute:
+// about 10 ms per slot for a million validators. A node may call it once a
+// slot is over, before the next block. It does nothing without caches for
+// slot's epoch.
+func (s *Spec) PrepareCommitteeKeys(st *BeaconState, slot Slot) {
+	e := s.shufflingOf(st, s.ComputeEpochAtSlot(slot))
+	if e == nil {
+		return
+	}
+	indices := make([]CommitteeIndex, e.committeesPerSlot)
+	for i := range indices {
+		indices[i] = CommitteeIndex(i)
+	}
+	s.sumCommittees(st, e, slot, indices)
+}
+
+// sumCommittees computes the pubkey sums of the committees indices at slot
+// that are not cached yet, on every core.
+func (s *Spec) sumCommittees(st *BeaconState, e *epochCache, slot Slot, indices []CommitteeIndex) {
+	var todo []CommitteeIndex
+	for _, ci := range indices {
+		k := (uint64(slot)%uint64(s.SlotsPerEpoch))*e.committeesPerSlot + uint64(ci)
+		if k < uint64(len(e.sums)) && e.sums[k].Load() == nil {
+			todo = append(todo, ci)
+		}
+	}
+	parts := min(runtime.GOMAXPROCS(0), len(todo))
+	var wg sync.WaitGroup
+	for p := range parts {
+		wg.Go(func() {
+			for j := p; j < len(todo); j += parts {
+				if committee, err := e.committee(s, slot, todo[j]); err == nil {
+					e.committeeKey(s, st, slot, todo[j], committee)
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
+
 // verifyAttestationByCommittees checks the signature of a, an attestation
 // since electra whose committees and aggregation bits have been checked,
 // as is_valid_indexed_attestation does, with the cached sums of its
@@ -438,6 +480,7 @@ func (t *Transition) verifyAttestationByCommittees(st *BeaconState, a *Attestati
 	if e == nil {
 		return false, nil
 	}
+	t.sumCommittees(st, e, data.Slot, GetCommitteeIndices(a.CommitteeBits))
 	var sums []*bls.PublicKey
 	var absent []ValidatorIndex
 	offset := 0
